@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+const LogLevel = z.enum(['debug', 'info', 'warn', 'error', 'silent']);
+export type LogLevel = z.infer<typeof LogLevel>;
+
+/** Environment variables, validated once at startup. Every key is documented in .env.example. */
+export const Env = z.object({
+  BOT_TOKEN: z
+    .string()
+    .trim()
+    .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, '格式应为 123456789:ABC…(从 @BotFather 获取)')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  TELEGRAM_API_ROOT: z
+    .string()
+    .trim()
+    .url('应为 http(s) 地址,例如 http://127.0.0.1:8081')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  ADMIN_IDS: z
+    .string()
+    .trim()
+    .default('')
+    .refine((s) => s === '' || /^-?\d+(\s*,\s*-?\d+)*$/.test(s), '应为逗号分隔的 Telegram 用户 id,例如 12345,67890')
+    .transform((s) => (s ? s.split(',').map((x) => Number(x.trim())) : [])),
+  LOG_LEVEL: LogLevel.default('info'),
+});
+export type Config = z.infer<typeof Env>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment; the error names each bad variable and what is expected. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = Env.safeParse(env);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  throw new ConfigError(`环境变量有误 / invalid environment:\n${lines.join('\n')}`);
+}

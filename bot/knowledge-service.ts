@@ -1,0 +1,74 @@
+import { ensureShippedSources } from '../knowledge/ingest/ingest.ts';
+import { KnowledgeBase } from '../knowledge/knowledge-base.ts';
+import type { KnowledgeStore } from '../knowledge/store.ts';
+import type { Logger } from './logger.ts';
+
+/**
+ * Keeps the running bot's knowledge current: loads it at startup (adding
+ * the shipped bulletins if the store lacks them) and reloads it whenever
+ * the store's file changes, whether the bot or `npm run ingest` wrote it.
+ */
+export class KnowledgeService {
+  private current: KnowledgeBase | undefined;
+  private stopWatching: (() => void) | undefined;
+  private reloading: Promise<void> | undefined;
+  private again = false;
+  private readonly listeners: Array<(kb: KnowledgeBase, previous: KnowledgeBase) => void> = [];
+
+  constructor(
+    readonly store: KnowledgeStore,
+    private readonly log: Logger,
+  ) {}
+
+  async start(options: { watch?: boolean; watchIntervalMs?: number } = {}): Promise<KnowledgeBase> {
+    const seeded = await ensureShippedSources(this.store);
+    for (const r of seeded) this.log.info('shipped bulletin ingested', { id: r.outcome.bulletin.id, status: r.outcome.status });
+    this.current = new KnowledgeBase(await this.store.load());
+    if (options.watch ?? true) this.stopWatching = this.store.watch(() => void this.reload(), options.watchIntervalMs);
+    return this.current;
+  }
+
+  get(): KnowledgeBase {
+    if (!this.current) throw new Error('knowledge not loaded yet');
+    return this.current;
+  }
+
+  onReload(listener: (kb: KnowledgeBase, previous: KnowledgeBase) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Reloads from the store; concurrent calls coalesce into one more reload. */
+  reload(): Promise<void> {
+    if (this.reloading) {
+      this.again = true;
+      return this.reloading;
+    }
+    this.reloading = (async () => {
+      do {
+        this.again = false;
+        try {
+          const started = performance.now();
+          const previous = this.get();
+          const next = new KnowledgeBase(await this.store.load(), previous);
+          this.current = next;
+          this.log.info('knowledge reloaded', {
+            bulletins: next.bulletins.length,
+            facts: next.index.size,
+            ms: Math.round(performance.now() - started),
+          });
+          for (const l of this.listeners) l(next, previous);
+        } catch (e) {
+          // Keep answering from what we have; a half-written or damaged file must not take the bot down.
+          this.log.error('knowledge reload failed; keeping the previous knowledge', { error: e });
+        }
+      } while (this.again);
+    })().finally(() => {
+      this.reloading = undefined;
+    });
+    return this.reloading;
+  }
+
+  stop(): void {
+    this.stopWatching?.();
+  }
+}

@@ -1,0 +1,112 @@
+import { Telegraf, type Context } from 'telegraf';
+import type { InlineKeyboardButton } from 'telegraf/types';
+import { COMMANDS } from '../handlers/commands.ts';
+import type { Button, OutMessage, Reply } from '../handlers/reply.ts';
+import { parseText, type Chat, type Request, type Services } from '../handlers/request.ts';
+import { handle } from '../handlers/router.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
+
+export interface TelegramDeps {
+  config: Config & { BOT_TOKEN: string };
+  log: Logger;
+  services: Services;
+}
+
+const APOLOGY = '抱歉,处理您的请求时出了点问题。请稍后再试,或发送 /help。';
+
+/**
+ * Builds the Telegram adapter: it turns updates into handler requests and
+ * replies into Bot API calls. No feature logic lives here.
+ */
+export function createTelegramBot({ config, log, services }: TelegramDeps): Telegraf {
+  const bot = new Telegraf(config.BOT_TOKEN, {
+    telegram: config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT } : {},
+    handlerTimeout: 30_000,
+  });
+  const admins = new Set(config.ADMIN_IDS);
+
+  // The one error boundary: a failing handler is logged with its update id and the user gets an apology.
+  bot.catch(async (error, ctx) => {
+    log.error('update failed', { updateId: ctx.update.update_id, error });
+    try {
+      if (ctx.callbackQuery) await ctx.answerCbQuery('出错了,请重试');
+      else if (ctx.chat) await ctx.reply(APOLOGY);
+    } catch (e) {
+      log.warn('could not send apology', { updateId: ctx.update.update_id, error: e });
+    }
+  });
+
+  bot.on('message', async (ctx) => {
+    const msg = ctx.message;
+    if (!('text' in msg) || !ctx.from) return;
+    const chat = chatOf(ctx);
+    const parsed = parseText(msg.text, ctx.botInfo?.username);
+    if (parsed.kind === 'other_bot') return;
+    const user = { id: ctx.from.id, isAdmin: admins.has(ctx.from.id) };
+    let req: Request;
+    if (parsed.kind === 'command') req = { kind: 'command', command: parsed.command, args: parsed.args, chat, user };
+    else if (chat.type === 'private') req = { kind: 'text', text: parsed.text, chat, user };
+    else return; // Group chatter is not for us.
+    await send(ctx, await handle(req, services));
+  });
+
+  bot.on('callback_query', async (ctx) => {
+    const cb = ctx.callbackQuery;
+    if (!('data' in cb) || !ctx.from) return ctx.answerCbQuery();
+    const chat = ctx.chat ? chatOf(ctx) : { id: ctx.from.id, type: 'private' as const };
+    const r = await handle({ kind: 'callback', data: cb.data, chat, user: { id: ctx.from.id, isAdmin: admins.has(ctx.from.id) } }, services);
+    await ctx.answerCbQuery(r.notice);
+    await send(ctx, r);
+  });
+
+  return bot;
+}
+
+function chatOf(ctx: Context): Chat {
+  const c = ctx.chat!;
+  return { id: c.id, type: c.type };
+}
+
+function keyboard(buttons: Button[][] | undefined): { inline_keyboard: InlineKeyboardButton[][] } | undefined {
+  if (!buttons?.length) return undefined;
+  return {
+    inline_keyboard: buttons.map((row) =>
+      row.map((b): InlineKeyboardButton => ('url' in b ? { text: b.text, url: b.url } : { text: b.text, callback_data: b.data })),
+    ),
+  };
+}
+
+function extra(m: OutMessage): { parse_mode: 'HTML'; link_preview_options: { is_disabled: true }; reply_markup?: { inline_keyboard: InlineKeyboardButton[][] } } {
+  const markup = keyboard(m.buttons);
+  return { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...(markup ? { reply_markup: markup } : {}) };
+}
+
+/**
+ * Sends a reply. A button press that asks to edit replaces its own message
+ * when it is a single part; otherwise, or if Telegram refuses the edit, the
+ * parts are sent as new messages.
+ */
+async function send(ctx: Context, r: Reply): Promise<void> {
+  const [first, ...rest] = r.messages;
+  if (!first) return;
+  if (r.edit && ctx.callbackQuery?.message && rest.length === 0) {
+    try {
+      await ctx.editMessageText(first.html, extra(first));
+      return;
+    } catch (e) {
+      if (String((e as Error).message).includes('message is not modified')) return;
+    }
+  }
+  for (const m of r.messages) await ctx.reply(m.html, extra(m));
+}
+
+/** Registers the command menu phones show. Failure is only a warning: the bot works without it. */
+export async function publishCommands(bot: Telegraf, log: Logger): Promise<void> {
+  try {
+    await bot.telegram.setMyCommands(COMMANDS.filter((c) => !c.adminOnly).map((c) => ({ command: c.name, description: c.description })));
+  } catch (e) {
+    log.warn('setMyCommands failed; continuing without the command menu', { error: e });
+  }
+}
+

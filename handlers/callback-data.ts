@@ -1,0 +1,77 @@
+import { CATEGORY_IDS } from '../knowledge/categories.ts';
+import type { CategoryId } from '../knowledge/schema.ts';
+import { MAX_CALLBACK_BYTES } from './reply.ts';
+
+/**
+ * Button payloads. Ids only, never names: Telegram allows 64 bytes and a Han
+ * character takes three. Categories travel as their index.
+ */
+export type Action =
+  | { kind: 'carrier'; carrierId: string }
+  | { kind: 'facts'; carrierId: string; category: CategoryId; page: number }
+  | { kind: 'search'; queryId: string; page: number }
+  | { kind: 'bulletins'; page: number }
+  | { kind: 'bulletin'; bulletinId: string }
+  | { kind: 'regionFacts'; bulletinId: string; page: number }
+  | { kind: 'carriers'; page: number };
+
+export function encode(a: Action): string {
+  let data: string;
+  switch (a.kind) {
+    case 'carrier':
+      data = `c:${a.carrierId}`;
+      break;
+    case 'facts':
+      data = `f:${a.carrierId}:${CATEGORY_IDS.indexOf(a.category)}:${a.page}`;
+      break;
+    case 'search':
+      data = `s:${a.queryId}:${a.page}`;
+      break;
+    case 'bulletins':
+      data = `bl:${a.page}`;
+      break;
+    case 'bulletin':
+      data = `b:${a.bulletinId}`;
+      break;
+    case 'carriers':
+      data = `cl:${a.page}`;
+      break;
+    case 'regionFacts':
+      data = `rf:${a.bulletinId}:${a.page}`;
+      break;
+  }
+  if (Buffer.byteLength(data) > MAX_CALLBACK_BYTES) throw new Error(`callback data too long: ${data}`);
+  return data;
+}
+
+const ID = /^[a-z0-9-]{1,40}$/;
+const PAGE = /^\d{1,4}$/;
+
+/** Parses button data; anything forged, stale or malformed gives undefined. */
+export function decode(data: string): Action | undefined {
+  const parts = data.split(':');
+  const [tag, a, b, c] = parts;
+  switch (tag) {
+    case 'c':
+      return parts.length === 2 && a && ID.test(a) ? { kind: 'carrier', carrierId: a } : undefined;
+    case 'f': {
+      if (parts.length !== 4 || !a || !ID.test(a) || !b || !PAGE.test(b) || !c || !PAGE.test(c)) return undefined;
+      const category = CATEGORY_IDS[Number(b)];
+      return category ? { kind: 'facts', carrierId: a, category, page: Number(c) } : undefined;
+    }
+    case 's':
+      return parts.length === 3 && a && /^[A-Za-z0-9_-]{10}$/.test(a) && b && PAGE.test(b)
+        ? { kind: 'search', queryId: a, page: Number(b) }
+        : undefined;
+    case 'bl':
+      return parts.length === 2 && a && PAGE.test(a) ? { kind: 'bulletins', page: Number(a) } : undefined;
+    case 'b':
+      return parts.length === 2 && a && ID.test(a) ? { kind: 'bulletin', bulletinId: a } : undefined;
+    case 'rf':
+      return parts.length === 3 && a && ID.test(a) && b && PAGE.test(b) ? { kind: 'regionFacts', bulletinId: a, page: Number(b) } : undefined;
+    case 'cl':
+      return parts.length === 2 && a && PAGE.test(a) ? { kind: 'carriers', page: Number(a) } : undefined;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * Every command the bot answers, with the one-line description phones show
+ * in the command menu (setMyCommands) and the example /help prints.
+ */
+export interface CommandInfo {
+  name: string;
+  description: string;
+  example: string;
+  adminOnly?: boolean;
+}
+
+export const COMMANDS: readonly CommandInfo[] = [
+  { name: 'carrier', description: '查运营商的公开承诺与数据', example: '/carrier 吉林电信' },
+  { name: 'search', description: '按关键词查所有记录', example: '/search 爱心翼站' },
+  { name: 'bulletins', description: '收录的通告与报道', example: '/bulletins' },
+  { name: 'help', description: '使用说明', example: '/help' },
+];

@@ -1,0 +1,75 @@
+import { periodLabel } from '../knowledge/ingest/bulletin-meta.ts';
+import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
+import type { Bulletin, Carrier, Fact, Figure } from '../knowledge/schema.ts';
+import { encode, type Action } from './callback-data.ts';
+import { escapeHtml, type Button } from './reply.ts';
+
+const FACT_TEXT_MAX = 180;
+const FIGURES_SHOWN = 4;
+
+export function clip(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
+}
+
+export function figureText(f: Figure): string {
+  return f.raw.replace(/\s+/g, '');
+}
+
+/** "《2023年下半年吉林省电信服务质量通告》· 2023年下半年 · 第64段" */
+export function sourceText(fact: Fact, kb: KnowledgeBase): string {
+  const b = kb.bulletin(fact.bulletinId);
+  const paragraphs = fact.source.paragraphs.map((n) => `第${n}段`).join('、');
+  if (!b) return `${fact.bulletinId} · ${paragraphs}`;
+  const title = b.title.includes(String(b.period.year)) ? b.title : `${b.title}(${periodLabel(b.period)})`;
+  return `《${title}》· ${paragraphs}`;
+}
+
+/** Who a fact is about: a carrier's short name, or "吉林全省" for province-level facts. */
+export function ownerName(fact: Fact, kb: KnowledgeBase): string {
+  if (fact.carrierId) return kb.carrier(fact.carrierId)?.shortName ?? fact.carrierId;
+  return `${kb.regions.label(fact.region)}全省`.replace('全国全省', '全国');
+}
+
+export function factBlock(fact: Fact, kb: KnowledgeBase, n: number): string {
+  const lines = [`${n}. ${escapeHtml(clip(fact.text, FACT_TEXT_MAX))}`];
+  const figures = fact.figures.slice(0, FIGURES_SHOWN).map(figureText);
+  if (figures.length) lines.push(`   📊 ${escapeHtml(figures.join(' · '))}`);
+  lines.push(`   📎 <i>${escapeHtml(sourceText(fact, kb))}</i>`);
+  return lines.join('\n');
+}
+
+export function carrierLabel(c: Carrier): string {
+  return `${c.shortName}(${c.hotline})`;
+}
+
+export function bulletinLine(b: Bulletin, kb: KnowledgeBase): string {
+  return `${escapeHtml(b.issuer)} · ${periodLabel(b.period)} · ${escapeHtml(kb.regions.label(b.region))}`;
+}
+
+export function button(text: string, action: Action): Button {
+  return { text, data: encode(action) };
+}
+
+/** Rows of at most `perRow` buttons. */
+export function rows(buttons: Button[], perRow: number): Button[][] {
+  const out: Button[][] = [];
+  for (let i = 0; i < buttons.length; i += perRow) out.push(buttons.slice(i, i + perRow));
+  return out;
+}
+
+/** ◀ / ▶ buttons around "page/pages"; empty when everything fits on one page. */
+export function pager(page: number, pages: number, to: (page: number) => Action): Button[] {
+  if (pages <= 1) return [];
+  const row: Button[] = [];
+  if (page > 0) row.push(button('◀ 上一页', to(page - 1)));
+  row.push(button(`${page + 1}/${pages}`, to(page)));
+  if (page < pages - 1) row.push(button('下一页 ▶', to(page + 1)));
+  return row;
+}
+
+export function pageOf<T>(items: readonly T[], page: number, size: number): { items: T[]; page: number; pages: number } {
+  const pages = Math.max(1, Math.ceil(items.length / size));
+  const p = Math.min(Math.max(0, page), pages - 1);
+  return { items: items.slice(p * size, p * size + size), page: p, pages };
+}

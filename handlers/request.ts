@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
+
+export const ChatType = z.enum(['private', 'group', 'supergroup', 'channel', 'terminal']);
+
+export const Chat = z.object({ id: z.number(), type: ChatType });
+export type Chat = z.infer<typeof Chat>;
+
+export const User = z.object({
+  id: z.number(),
+  /** Listed in ADMIN_IDS. */
+  isAdmin: z.boolean(),
+});
+export type User = z.infer<typeof User>;
+
+export const Request = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('command'), command: z.string(), args: z.string(), chat: Chat, user: User }),
+  z.object({ kind: z.literal('callback'), data: z.string(), chat: Chat, user: User }),
+  /** Plain text in a private chat: answered as a carrier name or a search. */
+  z.object({ kind: z.literal('text'), text: z.string(), chat: Chat, user: User }),
+]);
+export type Request = z.infer<typeof Request>;
+export type CommandRequest = Extract<Request, { kind: 'command' }>;
+export type CallbackRequest = Extract<Request, { kind: 'callback' }>;
+export type TextRequest = Extract<Request, { kind: 'text' }>;
+
+export type ParsedText =
+  | { kind: 'command'; command: string; args: string }
+  | { kind: 'text'; text: string }
+  /** A command addressed to another bot in a group (/help@OtherBot): not ours to answer. */
+  | { kind: 'other_bot' };
+
+/**
+ * Splits "/carrier@ThisBot 吉林 电信" into command and arguments. Commands
+ * addressed to another bot are recognised so they can be ignored.
+ */
+export function parseText(text: string, botUsername?: string): ParsedText {
+  const m = /^\/([A-Za-z0-9_]{1,64})(?:@([A-Za-z0-9_]{1,64}))?(?:\s+([\s\S]*))?$/.exec(text.trim());
+  if (!m) return { kind: 'text', text };
+  const [, command, target, args] = m;
+  if (target && botUsername && target.toLowerCase() !== botUsername.toLowerCase()) return { kind: 'other_bot' };
+  return { kind: 'command', command: command!, args: (args ?? '').trim() };
+}
+
+/** What handlers may use. The runtime supplies it; tests build it from fixtures. */
+export interface Services {
+  /** The current knowledge; changes after a reload, so handlers ask for it per request. */
+  knowledge(): KnowledgeBase;
+  /** Short-lived memory for search queries, so page buttons carry an id instead of the text. */
+  queries: QueryMemory;
+}
+
+export interface QueryMemory {
+  remember(query: string): string;
+  recall(id: string): string | undefined;
+}

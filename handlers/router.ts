@@ -1,0 +1,75 @@
+import { bulletinList, bulletinView, regionFactsPage } from './bulletins.ts';
+import { decode } from './callback-data.ts';
+import { carrierCard, carrierCommand, carrierList, factsPage, MAX_QUERY_CHARS, stale } from './carrier.ts';
+import { clip } from './format.ts';
+import { helpReply } from './help.ts';
+import { escapeHtml, finalize, reply, type Reply } from './reply.ts';
+import type { CallbackRequest, CommandRequest, Request, Services, TextRequest } from './request.ts';
+import { searchCommand, searchPage } from './search.ts';
+
+/**
+ * The one entry point the adapters call. Pure with respect to transport:
+ * the same request gives the same reply on Telegram, in the terminal and
+ * in tests. Every reply leaves here split to Telegram's limits.
+ */
+export async function handle(req: Request, services: Services): Promise<Reply> {
+  let r: Reply;
+  if (req.kind === 'command') r = await command(req, services);
+  else if (req.kind === 'callback') r = await callback(req, services);
+  else r = text(req, services);
+  return finalize(r);
+}
+
+/** A bare name or phrase in a private chat: a carrier card when it names one, otherwise a search. */
+function text(req: TextRequest, services: Services): Reply {
+  const kb = services.knowledge();
+  const query = req.text.trim();
+  if (!query) return helpReply(kb, req.user.isAdmin);
+  const r = [...query].length <= MAX_QUERY_CHARS ? kb.resolver.resolve(query) : undefined;
+  if (r?.kind === 'found' || (r?.kind === 'candidates' && r.reason !== 'similar')) return carrierCommand(query, kb);
+  return searchCommand(query, services);
+}
+
+async function command(req: CommandRequest, services: Services): Promise<Reply> {
+  const kb = services.knowledge();
+  switch (req.command.toLowerCase()) {
+    case 'start':
+    case 'help':
+      return helpReply(kb, req.user.isAdmin);
+    case 'carrier':
+      return carrierCommand(req.args, kb);
+    case 'search':
+      return searchCommand(req.args, services);
+    case 'bulletins':
+      return bulletinList(kb, 0);
+    default:
+      return reply(`没有 /${escapeHtml(clip(req.command, 32))} 这个命令。发送 /help 查看全部命令。`);
+  }
+}
+
+async function callback(req: CallbackRequest, services: Services): Promise<Reply> {
+  const kb = services.knowledge();
+  const action = decode(req.data);
+  if (!action) return stale();
+  switch (action.kind) {
+    case 'carrier': {
+      const c = kb.carrier(action.carrierId);
+      return c ? carrierCard(c, kb) : stale();
+    }
+    case 'facts':
+      return factsPage(action.carrierId, action.category, action.page, kb);
+    case 'carriers':
+      return { ...carrierList(kb, action.page), edit: true };
+    case 'bulletins':
+      return bulletinList(kb, action.page);
+    case 'bulletin':
+      return bulletinView(action.bulletinId, kb);
+    case 'regionFacts':
+      return regionFactsPage(action.bulletinId, action.page, kb);
+    case 'search': {
+      const query = services.queries.recall(action.queryId);
+      if (!query) return reply('这次搜索已过期,请重新发送 /search 关键词。');
+      return searchPage(action.queryId, query, action.page, kb);
+    }
+  }
+}

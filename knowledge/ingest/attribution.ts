@@ -1,0 +1,142 @@
+import { carrierIdOf } from './carrier-mentions.ts';
+import { joinWrapped } from './paragraphs.ts';
+import type { Join } from './page-joins.ts';
+import type { RoledParagraph } from './roles.ts';
+
+/** Owner of province-level (or national) text: the regulator's own voice. */
+export const REGION_OWNER = '*';
+
+export type How = 'mention' | 'context' | 'signature' | 'continuation' | 'province' | 'default';
+
+export interface Placement {
+  /** Paragraph numbers of the head and any tails joined onto it. */
+  parts: number[];
+  text: string;
+  role: RoledParagraph['role'];
+  owner: string;
+  how: How;
+  carriers: string[];
+}
+
+/** Things only the regulator reports: the appeal centre's caseload and province-wide user totals. */
+const PROVINCE_SIGNAL = /申诉受理中心|受理(?:用户)?申诉\d|全省电话用户|用户总数|基础电信企业|各电信企业/;
+/** How near the start a carrier's name must be for the paragraph to be about that carrier from then on. */
+const SUBJECT_WINDOW = 12;
+
+/**
+ * Decides who each paragraph speaks for, reading in file order the way a
+ * person would:
+ * - an anchor (intro declaring a 简称, a report heading) opens that carrier's part;
+ * - a paragraph that starts with a carrier's name is about it, and so is what follows;
+ * - the tail of a cut sentence returns the reader to its head's page and owner;
+ * - a signature claims the unowned paragraphs directly above it, but not ones
+ *   that plainly belong to someone else, and not across a repeated page: a
+ *   signature after dropped duplicates closes the duplicate, not new text;
+ * - what remains goes to the document's default owner (the province for an
+ *   official bulletin, the subject for a report or news story) and is listed
+ *   as unplaced when no default fits.
+ */
+export function attribute(
+  paragraphs: readonly RoledParagraph[],
+  duplicateOf: ReadonlyMap<number, number>,
+  joins: readonly Join[],
+  opening: string | undefined,
+  fallback: string | undefined,
+): { placements: Placement[]; unplaced: number[] } {
+  const tailToHead = new Map(joins.map((j) => [j.tail, j.head]));
+  const headTails = new Map<number, number[]>();
+  for (const j of joins) {
+    // A tail can itself be a head: follow the chain back to the first head.
+    let head = j.head;
+    while (tailToHead.has(head)) head = tailToHead.get(head)!;
+    headTails.set(head, [...(headTails.get(head) ?? []), j.tail]);
+  }
+  const byN = new Map(paragraphs.map((p) => [p.n, p]));
+  const owners = new Map<number, { owner: string | undefined; how: How }>();
+  let context = opening;
+  let run: number[] = [];
+
+  const rootOf = (n: number): number => {
+    let head = n;
+    while (tailToHead.has(head)) head = tailToHead.get(head)!;
+    return head;
+  };
+
+  for (const p of paragraphs) {
+    if (duplicateOf.has(p.n)) {
+      run = [];
+      continue;
+    }
+    if (tailToHead.has(p.n)) {
+      const headOwner = owners.get(rootOf(p.n))?.owner;
+      // Unowned heads wait for a signature; the tail's page is still theirs.
+      if (headOwner === undefined) run.push(rootOf(p.n));
+      context = headOwner;
+      continue;
+    }
+    switch (p.role) {
+      case 'title':
+      case 'statement':
+        continue;
+      case 'signature':
+        for (const n of run) if (owners.get(n)?.owner === undefined) owners.set(n, { owner: p.carrier, how: 'signature' });
+        run = [];
+        context = undefined;
+        continue;
+      case 'anchor':
+        owners.set(p.n, { owner: p.carrier, how: 'mention' });
+        context = p.carrier;
+        run = [];
+        continue;
+      default:
+        break;
+    }
+    const named = p.carriers;
+    if (named.length === 1) {
+      owners.set(p.n, { owner: named[0], how: 'mention' });
+      const first = p.mentions.find((m) => named.includes(carrierIdOf(m.ref)));
+      if ((first && first.start <= SUBJECT_WINDOW) || p.role === 'heading') context = named[0];
+      continue;
+    }
+    if (named.length === 0 && PROVINCE_SIGNAL.test(p.text)) {
+      owners.set(p.n, { owner: REGION_OWNER, how: 'province' });
+      continue;
+    }
+    if (named.length > 1) {
+      // Sentences split it later; the paragraph belongs to whoever the page is about.
+      const owner = context && named.includes(context) ? context : context ?? named[0];
+      owners.set(p.n, { owner, how: context ? 'context' : 'mention' });
+      continue;
+    }
+    owners.set(p.n, { owner: context, how: 'context' });
+    if (context === undefined) run.push(p.n);
+  }
+
+  const placements: Placement[] = [];
+  const unplaced: number[] = [];
+  for (const p of paragraphs) {
+    if (duplicateOf.has(p.n) || tailToHead.has(p.n)) continue;
+    if (p.role === 'signature' || p.role === 'statement' || p.role === 'title') continue;
+    const tails = (headTails.get(p.n) ?? []).map((n) => byN.get(n)!);
+    const parts = [p, ...tails];
+    let { owner, how } = owners.get(p.n) ?? { owner: undefined, how: 'default' as How };
+    if (owner === undefined) {
+      if (fallback === undefined) {
+        unplaced.push(p.n);
+        continue;
+      }
+      owner = fallback;
+      how = 'default';
+      unplaced.push(p.n);
+    }
+    placements.push({
+      parts: parts.map((x) => x.n),
+      text: parts.map((x) => x.text).reduce(joinWrapped),
+      role: p.role,
+      owner,
+      how,
+      carriers: [...new Set(parts.flatMap((x) => x.carriers))],
+    });
+  }
+  return { placements, unplaced };
+}

@@ -1,0 +1,66 @@
+import type { Bulletin } from '../schema.ts';
+import type { BulletinEntry, KnowledgeData } from '../store.ts';
+import { PARSER_VERSION, type ParsedBulletin } from './parse-bulletin.ts';
+
+export interface MergeOutcome {
+  status: 'added' | 'replaced' | 'unchanged';
+  bulletin: Bulletin;
+  /** Carriers no other stored bulletin knew. */
+  newCarriers: string[];
+  /** For a corrected version: facts that appeared and disappeared, by text. */
+  changes?: { added: string[]; removed: string[] };
+}
+
+/**
+ * Puts a parsed bulletin into the knowledge data, in place:
+ * - the same content again (same hash) changes nothing;
+ * - a bulletin with the same identity (issuer, region, period, kind → id)
+ *   but other content is a corrected version and replaces the old one;
+ * - anything else is added.
+ * Every change takes a new sequence number so digests see it as new.
+ */
+export function mergeParsed(data: KnowledgeData, parsed: ParsedBulletin, now: Date): MergeOutcome {
+  const sameContent = data.bulletins.find((b) => b.contentHash === parsed.bulletin.contentHash && b.parserVersion === PARSER_VERSION);
+  if (sameContent) return { status: 'unchanged', bulletin: strip(sameContent), newCarriers: [] };
+
+  const previous = data.bulletins.find((b) => b.id === parsed.bulletin.id);
+  const known = new Set(data.bulletins.filter((b) => b !== previous).flatMap((b) => b.carriers.map((c) => c.id)));
+  const oldFacts = previous ? data.facts.filter((f) => f.bulletinId === previous.id) : [];
+
+  data.seq += 1;
+  const entry: BulletinEntry = {
+    ...parsed.bulletin,
+    seq: data.seq,
+    ingestedAt: now.toISOString(),
+    carriers: parsed.carriers,
+    report: {
+      bulletinId: parsed.bulletin.id,
+      duplicatesDropped: parsed.report.duplicatesDropped,
+      joins: parsed.report.joins.length,
+      unplaced: parsed.report.unplaced,
+    },
+    parserVersion: PARSER_VERSION,
+  };
+  data.bulletins = [...data.bulletins.filter((b) => b.id !== entry.id), entry];
+  data.facts = [...data.facts.filter((f) => f.bulletinId !== entry.id), ...parsed.facts];
+
+  const outcome: MergeOutcome = {
+    status: previous ? 'replaced' : 'added',
+    bulletin: strip(entry),
+    newCarriers: parsed.carriers.map((c) => c.id).filter((id) => !known.has(id)),
+  };
+  if (previous) {
+    const before = new Set(oldFacts.map((f) => f.text));
+    const after = new Set(parsed.facts.map((f) => f.text));
+    outcome.changes = {
+      added: [...after].filter((t) => !before.has(t)),
+      removed: [...before].filter((t) => !after.has(t)),
+    };
+  }
+  return outcome;
+}
+
+function strip(entry: BulletinEntry): Bulletin {
+  const { carriers: _c, report: _r, parserVersion: _p, ...bulletin } = entry;
+  return bulletin;
+}

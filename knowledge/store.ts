@@ -1,0 +1,81 @@
+import { watchFile, unwatchFile } from 'node:fs';
+import { join } from 'node:path';
+import { Low } from 'lowdb';
+import { z } from 'zod';
+import { DamagedFileError, ValidatedJsonFile, withFileLock } from './json-file.ts';
+import { Bulletin, Carrier, Fact, IngestReport } from './schema.ts';
+
+export const KNOWLEDGE_SCHEMA_VERSION = 1;
+
+/** A stored bulletin with what was found in it; the carrier registry is merged from these. */
+export const BulletinEntry = Bulletin.extend({
+  carriers: z.array(Carrier),
+  report: IngestReport,
+  parserVersion: z.number().int(),
+});
+export type BulletinEntry = z.infer<typeof BulletinEntry>;
+
+export const KnowledgeData = z.object({
+  schemaVersion: z.literal(KNOWLEDGE_SCHEMA_VERSION),
+  /** Last ingestion sequence number handed out; digests compare against it. */
+  seq: z.number().int().nonnegative(),
+  bulletins: z.array(BulletinEntry),
+  facts: z.array(Fact),
+});
+export type KnowledgeData = z.infer<typeof KnowledgeData>;
+
+export function emptyKnowledge(): KnowledgeData {
+  return { schemaVersion: KNOWLEDGE_SCHEMA_VERSION, seq: 0, bulletins: [], facts: [] };
+}
+
+/** Where knowledge lives. The bot reads it; ingestion (CLI or upload) is its only writer. */
+export interface KnowledgeStore {
+  readonly path: string;
+  load(): Promise<KnowledgeData>;
+  /** Runs fn on the freshest data under the cross-process write lock and saves what it leaves. */
+  update<R>(fn: (data: KnowledgeData) => R): Promise<R>;
+  /** Calls onChange when the file changes, whoever wrote it. Returns a stop function. */
+  watch(onChange: () => void, intervalMs?: number): () => void;
+}
+
+export class LowdbKnowledgeStore implements KnowledgeStore {
+  readonly path: string;
+  private readonly file: ValidatedJsonFile<KnowledgeData>;
+
+  constructor(dataDir: string) {
+    this.path = join(dataDir, 'knowledge.json');
+    this.file = new ValidatedJsonFile(this.path, { schema: KnowledgeData, version: KNOWLEDGE_SCHEMA_VERSION });
+  }
+
+  async load(): Promise<KnowledgeData> {
+    // lowdb's JSONFilePreset would keep data in memory under NODE_ENV=test; a Low on our adapter always hits the file.
+    const db = new Low(this.file, emptyKnowledge());
+    await db.read();
+    return db.data;
+  }
+
+  async update<R>(fn: (data: KnowledgeData) => R): Promise<R> {
+    return withFileLock(this.path, async () => {
+      const db = new Low(this.file, emptyKnowledge());
+      await db.read();
+      const result = fn(db.data);
+      await db.write();
+      return result;
+    });
+  }
+
+  watch(onChange: () => void, intervalMs = 1000): () => void {
+    const listener = (curr: { mtimeMs: number }, prev: { mtimeMs: number }): void => {
+      if (curr.mtimeMs !== prev.mtimeMs) onChange();
+    };
+    watchFile(this.path, { interval: intervalMs, persistent: false }, listener);
+    return () => unwatchFile(this.path, listener);
+  }
+
+  /** The previous good copy, for recovering from a damaged file. */
+  readBackup(): Promise<KnowledgeData | null> {
+    return this.file.readBackup();
+  }
+}
+
+export { DamagedFileError };
