@@ -4,7 +4,7 @@ import type { Bulletin, Carrier, Fact, Figure } from '../knowledge/schema.ts';
 import { encode, type Action } from './callback-data.ts';
 import { escapeHtml, type Button } from './reply.ts';
 
-const FACT_TEXT_MAX = 180;
+const FACT_TEXT_MAX = 260;
 const FIGURES_SHOWN = 4;
 
 export function clip(text: string, max: number): string {
@@ -31,8 +31,22 @@ export function ownerName(fact: Fact, kb: KnowledgeBase): string {
   return `${kb.regions.label(fact.region)}全省`.replace('全国全省', '全国');
 }
 
-export function factBlock(fact: Fact, kb: KnowledgeBase, n: number): string {
-  const lines = [`${n}. ${escapeHtml(clip(fact.text, FACT_TEXT_MAX))}`];
+/**
+ * A long fact cut to `max` characters, keeping the part that matches the
+ * query in view: "…拦截垃圾短彩信1.84亿条。" rather than the sentence's opening.
+ */
+export function snippet(text: string, max: number, focus?: string): string {
+  const chars = [...text];
+  if (chars.length <= max) return text;
+  const at = focus ? [...text.slice(0, Math.max(0, text.indexOf(focus)))].length : -1;
+  if (at < 0 || at + [...(focus ?? '')].length <= max - 1) return clip(text, max);
+  const start = Math.min(at - Math.floor(max / 3), chars.length - (max - 1));
+  const body = chars.slice(start, start + max - 2).join('');
+  return `…${body}${start + max - 2 < chars.length ? '…' : ''}`;
+}
+
+export function factBlock(fact: Fact, kb: KnowledgeBase, n: number, focus?: string): string {
+  const lines = [`${n}. ${escapeHtml(snippet(fact.text, FACT_TEXT_MAX, focus))}`];
   const figures = fact.figures.slice(0, FIGURES_SHOWN).map(figureText);
   if (figures.length) lines.push(`   📊 ${escapeHtml(figures.join(' · '))}`);
   lines.push(`   📎 <i>${escapeHtml(sourceText(fact, kb))}</i>`);

@@ -41,7 +41,7 @@ export function searchPage(queryId: string, query: string, page: number, kb: Kno
       lines.push('', `<b>${escapeHtml(owner)}</b>`);
       currentOwner = owner;
     }
-    lines.push(factBlock(f, kb, p.page * HITS_PER_PAGE + i + 1));
+    lines.push(factBlock(f, kb, p.page * HITS_PER_PAGE + i + 1, query));
   });
   const nav = pager(p.page, p.pages, (n) => ({ kind: 'search', queryId, page: n }));
   return { ...reply(lines.join('\n'), nav.length ? [nav] : undefined), edit: page > 0 || undefined };

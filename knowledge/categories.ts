@@ -192,39 +192,29 @@ export function categoryLabel(id: CategoryKey): string {
   return `${info.emoji} ${info.label}`;
 }
 
-interface WeightedKeyword {
-  keyword: string;
-  weight: number;
-  category: CategoryKey;
+/** A keyword may count for several categories (申告率: a carrier's complaint figures, or a province's). */
+const KEYWORD_WEIGHTS = new Map<string, Array<{ weight: number; category: CategoryKey }>>();
+for (const category of CATEGORY_IDS) {
+  for (const [keyword, w] of Object.entries(CATEGORIES[category].keywords)) {
+    const list = KEYWORD_WEIGHTS.get(keyword) ?? [];
+    list.push({ weight: w === true ? keyword.length : w, category });
+    KEYWORD_WEIGHTS.set(keyword, list);
+  }
 }
 
-const KEYWORDS: WeightedKeyword[] = CATEGORY_IDS.flatMap((category) =>
-  Object.entries(CATEGORIES[category].keywords).map(([keyword, w]) => ({
-    keyword,
-    weight: w === true ? keyword.length : w,
-    category,
-  })),
-).sort((a, b) => b.keyword.length - a.keyword.length);
+/** One pass over the text; at each position the longest keyword wins, so "垃圾短彩信" does not also count as "短信". */
+const KEYWORD_PATTERN = new RegExp(
+  [...KEYWORD_WEIGHTS.keys()]
+    .sort((a, b) => b.length - a.length)
+    .map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('|'),
+  'g',
+);
 
-/**
- * Scores text against every category. Longer keywords are matched first and
- * their span is consumed, so "垃圾短彩信" does not also count as "短信".
- */
 export function scoreCategories(text: string): Map<CategoryKey, number> {
   const scores = new Map<CategoryKey, number>();
-  const taken = new Uint8Array(text.length);
-  for (const { keyword, weight, category } of KEYWORDS) {
-    let from = 0;
-    for (;;) {
-      const at = text.indexOf(keyword, from);
-      if (at < 0) break;
-      from = at + 1;
-      let free = true;
-      for (let i = at; i < at + keyword.length; i++) if (taken[i]) free = false;
-      if (!free) continue;
-      taken.fill(1, at, at + keyword.length);
-      scores.set(category, (scores.get(category) ?? 0) + weight);
-    }
+  for (const m of text.matchAll(KEYWORD_PATTERN)) {
+    for (const k of KEYWORD_WEIGHTS.get(m[0]) ?? []) scores.set(k.category, (scores.get(k.category) ?? 0) + k.weight);
   }
   return scores;
 }

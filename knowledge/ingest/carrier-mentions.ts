@@ -54,35 +54,54 @@ function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+const LEGAL_SUFFIX = /^(?:网络股份有限公司|网络有限公司|股份有限公司|有限公司|省分公司|市分公司|分公司|公司)/;
+const BRANCH_SUFFIX = /^(?:分公司|公司)/;
+const OFFICE_SUFFIX = /^(?:分公司|公司)?/;
+
 /**
  * Finds carriers named in text, in every form bulletins use: legal names at
  * province and city level, 中国X+region+公司, region+group short names, and
  * aliases a document declares with (简称"X").
+ *
+ * It scans from anchors rather than with one huge alternation of ~1,500
+ * region names: group words are rare, so it finds them first and then looks
+ * for the region name right next to them.
  */
 export class MentionFinder {
-  private readonly legal: RegExp;
+  private readonly prefixes: RegExp;
   private readonly national: RegExp;
-  private readonly short: Array<[GroupId, RegExp]>;
+  private readonly shortWords: RegExp;
+  private readonly excluded: Map<string, RegExp>;
+  private readonly names: Set<string>;
+  private readonly maxName: number;
 
   constructor(private readonly regions: RegionIndex) {
-    const R = `(?:${regions.names().map(escape).join('|')})`;
-    const prefixes = LEGAL_PREFIXES.flatMap(([, ps]) => ps)
-      .sort((a, b) => b.length - a.length)
-      .map(escape)
-      .join('|');
-    this.legal = new RegExp(
-      `(${prefixes})(${R})(${R})?(网络股份有限公司|网络有限公司|股份有限公司|有限公司|省分公司|市分公司|分公司|公司)(?:(${R})(?:分公司|公司))?`,
-      'g',
-    );
-    const nationals = NATIONAL_NAMES.flatMap(([, ns]) => ns)
-      .sort((a, b) => b.length - a.length)
-      .map(escape)
-      .join('|');
-    this.national = new RegExp(`(${nationals})`, 'g');
-    this.short = SHORT_WORDS.map(([g, word, excluded]) => [
-      g,
-      new RegExp(`(${R})(?:省|市)?${word}(?!${excluded})(?:分公司|公司)?`, 'g'),
-    ]);
+    this.names = new Set(regions.names());
+    this.maxName = Math.max(...[...this.names].map((n) => n.length));
+    const prefixes = LEGAL_PREFIXES.flatMap(([, ps]) => ps).sort((a, b) => b.length - a.length);
+    this.prefixes = new RegExp(prefixes.map(escape).join('|'), 'g');
+    const nationals = NATIONAL_NAMES.flatMap(([, ns]) => ns).sort((a, b) => b.length - a.length);
+    this.national = new RegExp(nationals.map(escape).join('|'), 'g');
+    this.shortWords = new RegExp(SHORT_WORDS.map(([, w]) => w).join('|'), 'g');
+    this.excluded = new Map(SHORT_WORDS.map(([, w, ex]) => [w, new RegExp(`^(?:${ex})`)]));
+  }
+
+  /** The longest region name starting at `at`. */
+  private regionAt(text: string, at: number): string | undefined {
+    for (let len = Math.min(this.maxName, text.length - at); len >= 2; len--) {
+      const s = text.slice(at, at + len);
+      if (this.names.has(s)) return s;
+    }
+    return undefined;
+  }
+
+  /** The longest region name ending right before `end`. */
+  private regionBefore(text: string, end: number): string | undefined {
+    for (let len = Math.min(this.maxName, end); len >= 2; len--) {
+      const s = text.slice(end - len, end);
+      if (this.names.has(s)) return s;
+    }
+    return undefined;
   }
 
   find(text: string, declared: ReadonlyMap<string, CarrierRef> = new Map()): Mention[] {
@@ -96,13 +115,29 @@ export class MentionFinder {
       mentions.push(m);
     };
 
-    for (const m of text.matchAll(this.legal)) {
-      const group = groupOfPrefix(m[1]!);
-      const region = this.combine(m[2]!, m[3], m[5]);
-      if (group && region) claim({ start: m.index, end: m.index + m[0].length, ref: { group, region }, form: 'legal', text: m[0] });
+    for (const m of text.matchAll(this.prefixes)) {
+      const group = groupOfPrefix(m[0]);
+      let at = m.index + m[0].length;
+      const first = this.regionAt(text, at);
+      if (!group || !first) continue;
+      at += first.length;
+      // "湖北省十堰市分公司": a second region name counts only when a company suffix follows it.
+      const next = this.regionAt(text, at);
+      const second = next && LEGAL_SUFFIX.test(text.slice(at + next.length)) ? next : undefined;
+      if (second) at += second.length;
+      const suffix = LEGAL_SUFFIX.exec(text.slice(at));
+      if (!suffix) continue;
+      at += suffix[0].length;
+      // "中国移动通信集团吉林有限公司长春分公司": the city branch follows the provincial company.
+      const after = this.regionAt(text, at);
+      const branch = after ? BRANCH_SUFFIX.exec(text.slice(at + after.length)) : null;
+      const trailing = branch ? after : undefined;
+      if (trailing && branch) at += trailing.length + branch[0].length;
+      const region = this.combine(first, second, trailing);
+      if (region) claim({ start: m.index, end: at, ref: { group, region }, form: 'legal', text: text.slice(m.index, at) });
     }
     for (const m of text.matchAll(this.national)) {
-      const group = NATIONAL_NAMES.find(([, ns]) => ns.includes(m[1]!))?.[0];
+      const group = NATIONAL_NAMES.find(([, ns]) => ns.includes(m[0]))?.[0];
       if (group) claim({ start: m.index, end: m.index + m[0].length, ref: { group }, form: 'legal', text: m[0] });
     }
     // Declared aliases before short names: a document's own 简称 is the most specific name it uses.
@@ -115,11 +150,16 @@ export class MentionFinder {
         claim({ start: at, end: at + alias.length, ref, form: 'declared', text: alias });
       }
     }
-    for (const [group, re] of this.short) {
-      for (const m of text.matchAll(re)) {
-        const region = this.combine(m[1]!);
-        if (region) claim({ start: m.index, end: m.index + m[0].length, ref: { group, region }, form: 'short', text: m[0] });
-      }
+    for (const m of text.matchAll(this.shortWords)) {
+      const group = SHORT_WORDS.find(([, w]) => w === m[0])![0];
+      const after = m.index + m[0].length;
+      if (this.excluded.get(m[0])!.test(text.slice(after))) continue;
+      const name = this.regionBefore(text, m.index);
+      const region = name ? this.combine(name) : undefined;
+      if (!name || !region) continue;
+      const office = OFFICE_SUFFIX.exec(text.slice(after))![0];
+      const start = m.index - name.length;
+      claim({ start, end: after + office.length, ref: { group, region }, form: 'short', text: text.slice(start, after + office.length) });
     }
     return mentions.sort((a, b) => a.start - b.start);
   }

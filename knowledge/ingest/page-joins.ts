@@ -68,22 +68,37 @@ function wordAcrossSeam(head: string, tail: string): number {
 
 const foldDigits = (s: string): string => s.replace(/\d/g, '0');
 
+/** The document's text with digits folded, and its character pairs for a quick first check. */
+interface Corpus {
+  text: string;
+  pairs: Set<string>;
+}
+
+function corpusOf(paragraphs: readonly Paragraph[]): Corpus {
+  const text = paragraphs.map((p) => foldDigits(p.text)).join('\n');
+  const pairs = new Set<string>();
+  for (let i = 0; i + 1 < text.length; i++) pairs.add(text.slice(i, i + 2));
+  return { text, pairs };
+}
+
 /** Longest string across the seam that also occurs in the rest of the document. */
-function seenAcrossSeam(head: string, tail: string, corpus: string): number {
+function seenAcrossSeam(head: string, tail: string, corpus: Corpus): number {
   const h = foldDigits(head);
   const t = foldDigits(tail);
+  // Every string across the seam contains its two middle characters; most seams fail right here.
+  if (!h || !t || !corpus.pairs.has(h.slice(-1) + t[0])) return 0;
   for (let len = SEAM_WINDOW; len >= 2; len--) {
     for (let fromHead = len - 1; fromHead >= 1; fromHead--) {
       const fromTail = len - fromHead;
       if (fromHead > h.length || fromTail > t.length) continue;
-      if (corpus.includes(h.slice(-fromHead) + t.slice(0, fromTail))) return len;
+      if (corpus.text.includes(h.slice(-fromHead) + t.slice(0, fromTail))) return len;
     }
   }
   return 0;
 }
 
 /** Both kinds of evidence add up; a head ending on a dangling word (的, 占, 和) is itself evidence. */
-export function seamScore(head: string, tail: string, corpus: string): number {
+export function seamScore(head: string, tail: string, corpus: Corpus): number {
   return wordAcrossSeam(head, tail) + seenAcrossSeam(head, tail, corpus) + (DANGLING_END.test(head) ? 1 : 0);
 }
 
@@ -97,7 +112,7 @@ function looksCut(text: string): boolean {
  * @param duplicateOf duplicate → original; a tail after a dropped repeat continues the original
  */
 export function findJoins(paragraphs: readonly Paragraph[], duplicateOf: ReadonlyMap<number, number>, roles: SeamRoles): Join[] {
-  const corpus = paragraphs.map((p) => foldDigits(p.text)).join('\n');
+  const corpus = corpusOf(paragraphs);
   const kept = paragraphs.filter((p) => !duplicateOf.has(p.n));
   const heads = kept.filter((p) => endsOpen(p.text) && roles.canBeCut(p));
   const candidates: Join[] = [];
