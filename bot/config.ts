@@ -25,7 +25,24 @@ export const Env = z.object({
     .refine((s) => s === '' || /^-?\d+(\s*,\s*-?\d+)*$/.test(s), '应为逗号分隔的 Telegram 用户 id,例如 12345,67890')
     .transform((s) => (s ? s.split(',').map((x) => Number(x.trim())) : [])),
   LOG_LEVEL: LogLevel.default('info'),
+  INGEST_MAX_BYTES: z
+    .string()
+    .trim()
+    .default('5MB')
+    .refine((s) => parseSize(s) !== undefined, '应为文件大小,例如 5MB、800KB 或 5242880')
+    .transform((s) => parseSize(s)!),
 });
+
+const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2 };
+
+/** "5MB", "800KB", "5242880" → bytes. */
+export function parseSize(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
+  const unit = m ? UNITS[m[2]!.toLowerCase()] : undefined;
+  if (!m || unit === undefined) return undefined;
+  const bytes = Math.round(Number(m[1]) * unit);
+  return bytes > 0 ? bytes : undefined;
+}
 export type Config = z.infer<typeof Env>;
 
 export class ConfigError extends Error {

@@ -1,4 +1,4 @@
-import { ensureShippedSources } from '../knowledge/ingest/ingest.ts';
+import { ensureShippedSources, reparseOutdated } from '../knowledge/ingest/ingest.ts';
 import { KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import type { KnowledgeStore } from '../knowledge/store.ts';
 import type { Logger } from './logger.ts';
@@ -23,6 +23,9 @@ export class KnowledgeService {
   async start(options: { watch?: boolean; watchIntervalMs?: number } = {}): Promise<KnowledgeBase> {
     const seeded = await ensureShippedSources(this.store);
     for (const r of seeded) this.log.info('shipped bulletin ingested', { id: r.outcome.bulletin.id, status: r.outcome.status });
+    for (const r of await reparseOutdated(this.store)) {
+      this.log.info('bulletin re-parsed by the current parser', { id: r.outcome.bulletin.id, status: r.outcome.status });
+    }
     this.current = new KnowledgeBase(await this.store.load());
     if (options.watch ?? true) this.stopWatching = this.store.watch(() => void this.reload(), options.watchIntervalMs);
     return this.current;

@@ -1,6 +1,7 @@
 import 'dotenv/config';
 import { RecentQueries } from '../handlers/query-memory.ts';
 import type { Services } from '../handlers/request.ts';
+import { ingestBytes } from '../knowledge/ingest/ingest.ts';
 import { LowdbKnowledgeStore } from '../knowledge/store.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { KnowledgeService } from './knowledge-service.ts';
@@ -21,9 +22,20 @@ async function main(): Promise<void> {
   }
   const token = config.BOT_TOKEN;
   const log = createLogger(config.LOG_LEVEL, token ? [token] : []);
-  const knowledge = new KnowledgeService(new LowdbKnowledgeStore(config.DATA_DIR), log);
+  const store = new LowdbKnowledgeStore(config.DATA_DIR);
+  const knowledge = new KnowledgeService(store, log);
   await knowledge.start();
-  const services: Services = { knowledge: () => knowledge.get(), queries: new RecentQueries() };
+  const services: Services = {
+    knowledge: () => knowledge.get(),
+    queries: new RecentQueries(),
+    maxUploadBytes: config.INGEST_MAX_BYTES,
+    async ingest(bytes, fileName) {
+      const result = await ingestBytes(store, bytes, fileName, config.INGEST_MAX_BYTES);
+      // Answer from the new bulletin right away rather than at the next file poll.
+      await knowledge.reload();
+      return result;
+    },
+  };
 
   if (!token) {
     await runTerminalChat(services);

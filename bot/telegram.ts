@@ -4,6 +4,7 @@ import { COMMANDS } from '../handlers/commands.ts';
 import type { Button, OutMessage, Reply } from '../handlers/reply.ts';
 import { parseText, type Chat, type Request, type Services } from '../handlers/request.ts';
 import { handle } from '../handlers/router.ts';
+import { formatOf } from '../knowledge/ingest/read-source.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 
@@ -39,11 +40,32 @@ export function createTelegramBot({ config, log, services }: TelegramDeps): Tele
 
   bot.on('message', async (ctx) => {
     const msg = ctx.message;
-    if (!('text' in msg) || !ctx.from) return;
+    if (!ctx.from) return;
     const chat = chatOf(ctx);
-    const parsed = parseText(msg.text, ctx.botInfo?.username);
-    if (parsed.kind === 'other_bot') return;
     const user = { id: ctx.from.id, isAdmin: admins.has(ctx.from.id) };
+    const text = 'text' in msg ? msg.text : 'caption' in msg ? (msg.caption ?? '') : '';
+    const parsed = parseText(text, ctx.botInfo?.username);
+    if (parsed.kind === 'other_bot') return;
+
+    // A file: sent privately, captioned /ingest, or a /ingest reply to a message carrying one.
+    const replied = 'reply_to_message' in msg ? msg.reply_to_message : undefined;
+    const asksIngest = parsed.kind === 'command' && parsed.command.toLowerCase() === 'ingest';
+    const doc =
+      'document' in msg && (chat.type === 'private' || asksIngest)
+        ? msg.document
+        : asksIngest && replied && 'document' in replied
+          ? replied.document
+          : undefined;
+    if (doc) {
+      const fileName = doc.file_name ?? 'upload.txt';
+      const size = doc.file_size ?? 0;
+      const wanted = user.isAdmin && size <= services.maxUploadBytes && formatOf(fileName) !== undefined;
+      const bytes = wanted ? await download(ctx, doc.file_id, log) : undefined;
+      await send(ctx, await handle({ kind: 'document', fileName, size, ...(bytes ? { bytes } : {}), chat, user }, services));
+      return;
+    }
+
+    if (!('text' in msg)) return;
     let req: Request;
     if (parsed.kind === 'command') req = { kind: 'command', command: parsed.command, args: parsed.args, chat, user };
     else if (chat.type === 'private') req = { kind: 'text', text: parsed.text, chat, user };
@@ -61,6 +83,19 @@ export function createTelegramBot({ config, log, services }: TelegramDeps): Tele
   });
 
   return bot;
+}
+
+/** Fetches an uploaded file through the Bot API's file endpoint; undefined if Telegram will not give it. */
+async function download(ctx: Context, fileId: string, log: Logger): Promise<Uint8Array<ArrayBuffer> | undefined> {
+  try {
+    const link = await ctx.telegram.getFileLink(fileId);
+    const res = await fetch(link);
+    if (!res.ok) throw new Error(`file download failed with HTTP ${res.status}`);
+    return new Uint8Array(await res.arrayBuffer());
+  } catch (error) {
+    log.warn('could not download an uploaded file', { updateId: ctx.update.update_id, error });
+    return undefined;
+  }
 }
 
 function chatOf(ctx: Context): Chat {

@@ -14,4 +14,5 @@ export const COMMANDS: readonly CommandInfo[] = [
   { name: 'search', description: '按关键词查所有记录', example: '/search 爱心翼站' },
   { name: 'bulletins', description: '收录的通告与报道', example: '/bulletins' },
   { name: 'help', description: '使用说明', example: '/help' },
+  { name: 'ingest', description: '导入通告文件(管理员)', example: '回复一条文件消息:/ingest', adminOnly: true },
 ];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { IngestResult } from '../knowledge/ingest/ingest.ts';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
 
 export const ChatType = z.enum(['private', 'group', 'supergroup', 'channel', 'terminal']);
@@ -18,11 +19,21 @@ export const Request = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('callback'), data: z.string(), chat: Chat, user: User }),
   /** Plain text in a private chat: answered as a carrier name or a search. */
   z.object({ kind: z.literal('text'), text: z.string(), chat: Chat, user: User }),
+  /** A file sent for ingestion. The adapter downloads `bytes` only for admins, within the size limit. */
+  z.object({
+    kind: z.literal('document'),
+    fileName: z.string(),
+    size: z.number().int().nonnegative(),
+    bytes: z.instanceof(Uint8Array).optional(),
+    chat: Chat,
+    user: User,
+  }),
 ]);
 export type Request = z.infer<typeof Request>;
 export type CommandRequest = Extract<Request, { kind: 'command' }>;
 export type CallbackRequest = Extract<Request, { kind: 'callback' }>;
 export type TextRequest = Extract<Request, { kind: 'text' }>;
+export type DocumentRequest = Extract<Request, { kind: 'document' }>;
 
 export type ParsedText =
   | { kind: 'command'; command: string; args: string }
@@ -48,6 +59,10 @@ export interface Services {
   knowledge(): KnowledgeBase;
   /** Short-lived memory for search queries, so page buttons carry an id instead of the text. */
   queries: QueryMemory;
+  /** Ingests an uploaded file and makes the running bot answer from it. */
+  ingest(bytes: Uint8Array, fileName: string): Promise<IngestResult & { encoding: string }>;
+  /** Largest file ingestion accepts (INGEST_MAX_BYTES). */
+  maxUploadBytes: number;
 }
 
 export interface QueryMemory {

@@ -3,6 +3,7 @@ import { decode } from './callback-data.ts';
 import { carrierCard, carrierCommand, carrierList, factsPage, MAX_QUERY_CHARS, stale } from './carrier.ts';
 import { clip } from './format.ts';
 import { helpReply } from './help.ts';
+import { ADMIN_ONLY, ingestDocument, INGEST_HOW_TO } from './ingest.ts';
 import { escapeHtml, finalize, reply, type Reply } from './reply.ts';
 import type { CallbackRequest, CommandRequest, Request, Services, TextRequest } from './request.ts';
 import { searchCommand, searchPage } from './search.ts';
@@ -16,6 +17,7 @@ export async function handle(req: Request, services: Services): Promise<Reply> {
   let r: Reply;
   if (req.kind === 'command') r = await command(req, services);
   else if (req.kind === 'callback') r = await callback(req, services);
+  else if (req.kind === 'document') r = await ingestDocument(req, services);
   else r = text(req, services);
   return finalize(r);
 }
@@ -42,6 +44,9 @@ async function command(req: CommandRequest, services: Services): Promise<Reply> 
       return searchCommand(req.args, services);
     case 'bulletins':
       return bulletinList(kb, 0);
+    case 'ingest':
+      // A bare /ingest: the adapter turns /ingest replying to a file into a document request.
+      return reply(req.user.isAdmin ? INGEST_HOW_TO : ADMIN_ONLY);
     default:
       return reply(`没有 /${escapeHtml(clip(req.command, 32))} 这个命令。发送 /help 查看全部命令。`);
   }

@@ -1,4 +1,5 @@
 import { watchFile, unwatchFile } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { z } from 'zod';
@@ -36,13 +37,16 @@ export interface KnowledgeStore {
   update<R>(fn: (data: KnowledgeData) => R): Promise<R>;
   /** Calls onChange when the file changes, whoever wrote it. Returns a stop function. */
   watch(onChange: () => void, intervalMs?: number): () => void;
+  /** Keeps a bulletin's decoded text, so a newer parser can read it again. */
+  saveSource(contentHash: string, text: string): Promise<void>;
+  readSource(contentHash: string): Promise<string | undefined>;
 }
 
 export class LowdbKnowledgeStore implements KnowledgeStore {
   readonly path: string;
   private readonly file: ValidatedJsonFile<KnowledgeData>;
 
-  constructor(dataDir: string) {
+  constructor(private readonly dataDir: string) {
     this.path = join(dataDir, 'knowledge.json');
     this.file = new ValidatedJsonFile(this.path, { schema: KnowledgeData, version: KNOWLEDGE_SCHEMA_VERSION });
   }
@@ -70,6 +74,18 @@ export class LowdbKnowledgeStore implements KnowledgeStore {
     };
     watchFile(this.path, { interval: intervalMs, persistent: false }, listener);
     return () => unwatchFile(this.path, listener);
+  }
+
+  async saveSource(contentHash: string, text: string): Promise<void> {
+    const dir = join(this.dataDir, 'sources');
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, `${contentHash}.txt`);
+    await writeFile(`${path}.tmp`, text, 'utf8');
+    await rename(`${path}.tmp`, path);
+  }
+
+  async readSource(contentHash: string): Promise<string | undefined> {
+    return readFile(join(this.dataDir, 'sources', `${contentHash}.txt`), 'utf8').catch(() => undefined);
   }
 
   /** The previous good copy, for recovering from a damaged file. */

@@ -1,9 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KnowledgeStore } from '../store.ts';
 import { mergeParsed, type MergeOutcome } from './merge.ts';
 import { contentHash, parseBulletin, PARSER_VERSION, type ParsedBulletin } from './parse-bulletin.ts';
+import { decodeSource, DEFAULT_MAX_BYTES, readSource } from './read-source.ts';
 
 export interface IngestResult {
   sourceFile: string;
@@ -11,11 +12,42 @@ export interface IngestResult {
   outcome: MergeOutcome;
 }
 
-/** Parses text outside the lock (the slow part), then merges under it. */
+/**
+ * Parses text outside the lock (the slow part), keeps the text for later
+ * re-parsing, then merges under the lock. A text that is not a bulletin
+ * throws before anything is written.
+ */
 export async function ingestText(store: KnowledgeStore, text: string, sourceFile: string, now = new Date()): Promise<IngestResult> {
   const parsed = parseBulletin(text, sourceFile);
+  await store.saveSource(parsed.bulletin.contentHash, text);
   const outcome = await store.update((data) => mergeParsed(data, parsed, now));
   return { sourceFile, parsed, outcome };
+}
+
+/** Reads a file in any supported format and encoding, then ingests it. */
+export async function ingestFile(store: KnowledgeStore, path: string, maxBytes = DEFAULT_MAX_BYTES, now = new Date()): Promise<IngestResult & { encoding: string }> {
+  const source = await readSource(path, maxBytes);
+  return { ...(await ingestText(store, source.text, basename(path), now)), encoding: source.encoding };
+}
+
+/** Bytes that arrived some other way (an upload), named by their file name. */
+export async function ingestBytes(store: KnowledgeStore, bytes: Uint8Array, fileName: string, maxBytes = DEFAULT_MAX_BYTES, now = new Date()): Promise<IngestResult & { encoding: string }> {
+  const source = decodeSource(bytes, fileName, maxBytes);
+  return { ...(await ingestText(store, source.text, basename(fileName), now)), encoding: source.encoding };
+}
+
+/**
+ * Bulletins stored by an older parser are read again from their kept text,
+ * so an upgrade improves old knowledge too. Ones whose text is missing stay as they are.
+ */
+export async function reparseOutdated(store: KnowledgeStore): Promise<IngestResult[]> {
+  const data = await store.load();
+  const results: IngestResult[] = [];
+  for (const b of data.bulletins.filter((x) => x.parserVersion !== PARSER_VERSION)) {
+    const text = await store.readSource(b.contentHash);
+    if (text !== undefined) results.push(await ingestText(store, text, b.sourceFile));
+  }
+  return results;
 }
 
 /** The bulletins that ship with the bot, as source text: the knowledge is whatever the parser makes of them. */

@@ -23,7 +23,9 @@ export function mergeParsed(data: KnowledgeData, parsed: ParsedBulletin, now: Da
   const sameContent = data.bulletins.find((b) => b.contentHash === parsed.bulletin.contentHash && b.parserVersion === PARSER_VERSION);
   if (sameContent) return { status: 'unchanged', bulletin: strip(sameContent), newCarriers: [] };
 
-  const previous = data.bulletins.find((b) => b.id === parsed.bulletin.id);
+  // An older parser may have filed the same text under another id; the new reading replaces it too.
+  const previous =
+    data.bulletins.find((b) => b.id === parsed.bulletin.id) ?? data.bulletins.find((b) => b.contentHash === parsed.bulletin.contentHash);
   const known = new Set(data.bulletins.filter((b) => b !== previous).flatMap((b) => b.carriers.map((c) => c.id)));
   const oldFacts = previous ? data.facts.filter((f) => f.bulletinId === previous.id) : [];
 
@@ -41,8 +43,9 @@ export function mergeParsed(data: KnowledgeData, parsed: ParsedBulletin, now: Da
     },
     parserVersion: PARSER_VERSION,
   };
-  data.bulletins = [...data.bulletins.filter((b) => b.id !== entry.id), entry];
-  data.facts = [...data.facts.filter((f) => f.bulletinId !== entry.id), ...parsed.facts];
+  const gone = new Set([entry.id, ...(previous ? [previous.id] : [])]);
+  data.bulletins = [...data.bulletins.filter((b) => !gone.has(b.id)), entry];
+  data.facts = [...data.facts.filter((f) => !gone.has(f.bulletinId)), ...parsed.facts];
 
   const outcome: MergeOutcome = {
     status: previous ? 'replaced' : 'added',

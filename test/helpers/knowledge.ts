@@ -41,6 +41,12 @@ export function shippedKnowledge(): KnowledgeBase {
   return shipped;
 }
 
-export function servicesFor(kb: KnowledgeBase): Services {
-  return { knowledge: () => kb, queries: new RecentQueries() };
+export function servicesFor(kb: KnowledgeBase, overrides: Partial<Services> = {}): Services {
+  return {
+    knowledge: () => kb,
+    queries: new RecentQueries(),
+    maxUploadBytes: 5 * 1024 * 1024,
+    ingest: () => Promise.reject(new Error('ingestion is not wired in this test')),
+    ...overrides,
+  };
 }
