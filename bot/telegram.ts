@@ -7,6 +7,7 @@ import { handle } from '../handlers/router.ts';
 import { formatOf } from '../knowledge/ingest/read-source.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
+import { classifyTelegramError, retryOn429 } from './telegram-errors.ts';
 
 export interface TelegramDeps {
   config: Config & { BOT_TOKEN: string };
@@ -27,12 +28,14 @@ export function createTelegramBot({ config, log, services }: TelegramDeps): Tele
   });
   const admins = new Set(config.ADMIN_IDS);
 
-  // The one error boundary: a failing handler is logged with its update id and the user gets an apology.
+  // The one error boundary: a failing handler is logged with its update id and the user gets an apology,
+  // unless the chat is unreachable (blocked, kicked), where an apology would only fail again.
   bot.catch(async (error, ctx) => {
     log.error('update failed', { updateId: ctx.update.update_id, error });
+    if (classifyTelegramError(error).kind === 'gone') return;
     try {
-      if (ctx.callbackQuery) await ctx.answerCbQuery('出错了,请重试');
-      else if (ctx.chat) await ctx.reply(APOLOGY);
+      if (ctx.callbackQuery) await retryOn429(() => ctx.answerCbQuery('出错了,请重试'));
+      else if (ctx.chat) await retryOn429(() => ctx.reply(APOLOGY, { parse_mode: 'HTML' }));
     } catch (e) {
       log.warn('could not send apology', { updateId: ctx.update.update_id, error: e });
     }
@@ -78,7 +81,7 @@ export function createTelegramBot({ config, log, services }: TelegramDeps): Tele
     if (!('data' in cb) || !ctx.from) return ctx.answerCbQuery();
     const chat = ctx.chat ? chatOf(ctx) : { id: ctx.from.id, type: 'private' as const };
     const r = await handle({ kind: 'callback', data: cb.data, chat, user: { id: ctx.from.id, isAdmin: admins.has(ctx.from.id) } }, services);
-    await ctx.answerCbQuery(r.notice);
+    await retryOn429(() => ctx.answerCbQuery(r.notice));
     await send(ctx, r);
   });
 
@@ -127,13 +130,15 @@ async function send(ctx: Context, r: Reply): Promise<void> {
   if (!first) return;
   if (r.edit && ctx.callbackQuery?.message && rest.length === 0) {
     try {
-      await ctx.editMessageText(first.html, extra(first));
+      await retryOn429(() => ctx.editMessageText(first.html, extra(first)));
       return;
     } catch (e) {
       if (String((e as Error).message).includes('message is not modified')) return;
+      if (classifyTelegramError(e).kind !== 'rejected') throw e;
+      // An edit Telegram refuses (message too old, deleted): send the page as a new message instead.
     }
   }
-  for (const m of r.messages) await ctx.reply(m.html, extra(m));
+  for (const m of r.messages) await retryOn429(() => ctx.reply(m.html, extra(m)));
 }
 
 /** Registers the command menu phones show. Failure is only a warning: the bot works without it. */

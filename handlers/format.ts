@@ -47,7 +47,10 @@ export function snippet(text: string, max: number, focus?: string): string {
 
 export function factBlock(fact: Fact, kb: KnowledgeBase, n: number, focus?: string): string {
   const lines = [`${n}. ${escapeHtml(snippet(fact.text, FACT_TEXT_MAX, focus))}`];
-  const figures = fact.figures.slice(0, FIGURES_SHOWN).map(figureText);
+  // Figures the query asked about first: "/search 和解率" should show 54.84%, not the first four counts.
+  const relevant = (f: Figure): boolean => Boolean(focus && `${f.label ?? ''}${f.raw}`.includes(focus));
+  const ordered = focus ? [...fact.figures.filter(relevant), ...fact.figures.filter((f) => !relevant(f))] : fact.figures;
+  const figures = ordered.slice(0, FIGURES_SHOWN).map(figureText);
   if (figures.length) lines.push(`   📊 ${escapeHtml(figures.join(' · '))}`);
   lines.push(`   📎 <i>${escapeHtml(sourceText(fact, kb))}</i>`);
   return lines.join('\n');

@@ -1,0 +1,361 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+
+/**
+ * A Bot API server for end-to-end tests that sits between the bot and the
+ * `telegram-test-api` emulator. It
+ * - answers the methods the emulator lacks (setMyCommands, answerInlineQuery,
+ *   sendChatAction, …) itself;
+ * - forwards everything else to the emulator;
+ * - turns the emulator's instant getUpdates into real long polling, so an
+ *   idle bot does not spin, and numbers the updates itself so tests can also
+ *   inject updates the emulator cannot make (inline queries, odd chats);
+ * - records every call with its arrival time and answer;
+ * - injects faults (429 with retry_after, 403, 400, 5xx) per method and chat.
+ *
+ * The bot's next getUpdates offset tells the proxy which updates the bot has
+ * finished handling: telegraf's polling loop awaits every handler of a batch
+ * before it asks again. Tests wait on that instead of guessing with sleeps.
+ */
+
+/** One Bot API request as the bot sent it, and how the proxy answered. */
+export interface BotApiCall {
+  /** Position in the call log, from 1. */
+  readonly seq: number;
+  readonly method: string;
+  /** Parsed JSON or form body, merged with the query string. Multipart bodies are not parsed. */
+  readonly params: Readonly<Record<string, unknown>>;
+  /** `params.chat_id`, as a number when it is one. */
+  readonly chatId: number | string | undefined;
+  /** When the request arrived, in epoch milliseconds with sub-millisecond precision. */
+  readonly at: number;
+  /** When the answer went out; unset while the request is pending. */
+  respondedAt?: number;
+  status?: number;
+  response?: unknown;
+  answeredBy?: 'upstream' | 'stub' | 'fault';
+}
+
+/** A complete HTTP answer the proxy gives instead of asking the emulator. */
+export interface CannedReply {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+export interface FaultRule {
+  /** Bot API method name, or '*' for every method. */
+  readonly method: string;
+  /** Only calls addressed to one of these chats (by `chat_id`). */
+  readonly chatIds?: readonly (number | string)[];
+  /** Any further condition on the call. */
+  readonly when?: (call: BotApiCall) => boolean;
+  /** How many matching calls fail; afterwards the rule is spent. Default: all of them. */
+  readonly times?: number;
+  readonly reply: CannedReply;
+}
+
+/** The error answers Telegram gives, shaped as Telegram shapes them. */
+export const faults = {
+  tooManyRequests(retryAfterSeconds: number): CannedReply {
+    return telegramError(429, `Too Many Requests: retry after ${retryAfterSeconds}`, { retry_after: retryAfterSeconds });
+  },
+  blockedByUser(): CannedReply {
+    return telegramError(403, 'Forbidden: bot was blocked by the user');
+  },
+  chatNotFound(): CannedReply {
+    return telegramError(400, 'Bad Request: chat not found');
+  },
+  serverError(status = 500): CannedReply {
+    return telegramError(status, status === 502 ? 'Bad Gateway' : 'Internal Server Error');
+  },
+};
+
+function telegramError(code: number, description: string, parameters?: Record<string, unknown>): CannedReply {
+  return { status: code, body: { ok: false, error_code: code, description, ...(parameters ? { parameters } : {}) } };
+}
+
+/**
+ * Methods the emulator does not implement (it answers them with a 500), with
+ * the result real Telegram gives on success.
+ */
+export const DEFAULT_STUBS: Readonly<Record<string, unknown>> = {
+  setMyCommands: true,
+  deleteMyCommands: true,
+  getMyCommands: [],
+  setMyDescription: true,
+  setMyShortDescription: true,
+  setChatMenuButton: true,
+  answerInlineQuery: true,
+  sendChatAction: true,
+};
+
+/** An update handed to the bot by getUpdates. */
+export interface DeliveredUpdate {
+  /** The update_id the bot saw (the proxy's numbering). */
+  readonly updateId: number;
+  readonly update: Readonly<Record<string, unknown>>;
+  /** seq of the getUpdates call that carried it. */
+  readonly callSeq: number;
+}
+
+export interface BotApiProxyOptions {
+  /** The emulator's base URL, e.g. http://127.0.0.1:9000 */
+  readonly upstream: string;
+  /** Replaces DEFAULT_STUBS. */
+  readonly stubs?: Readonly<Record<string, unknown>>;
+  /** Upper bound on how long a getUpdates call is held; telegraf asks for 50 s. */
+  readonly maxLongPollMs?: number;
+  /** How often a held getUpdates asks the emulator for news. */
+  readonly upstreamPollIntervalMs?: number;
+}
+
+interface StoredFault {
+  readonly rule: FaultRule;
+  remaining: number;
+}
+
+type MutableCall = { -readonly [K in keyof BotApiCall]: BotApiCall[K] };
+type Update = Record<string, unknown>;
+
+const BOT_PATH = /^\/bot([^/]+)\/([A-Za-z]+)\/?$/;
+
+export class BotApiProxy {
+  private readonly log: MutableCall[] = [];
+  private readonly delivered: DeliveredUpdate[] = [];
+  private readonly pending: Update[] = [];
+  private faultRules: StoredFault[] = [];
+  private nextUpdateId = 1;
+  private acked = 0;
+  private closing = false;
+
+  private constructor(
+    private readonly server: Server,
+    private readonly options: Required<BotApiProxyOptions>,
+  ) {}
+
+  static async start(options: BotApiProxyOptions): Promise<BotApiProxy> {
+    const server = createServer();
+    const proxy = new BotApiProxy(server, {
+      stubs: DEFAULT_STUBS,
+      maxLongPollMs: 10_000,
+      upstreamPollIntervalMs: 20,
+      ...options,
+      upstream: options.upstream.replace(/\/+$/, ''),
+    });
+    server.on('request', (req, res) => void proxy.serve(req, res));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    return proxy;
+  }
+
+  /** What to put in TELEGRAM_API_ROOT. */
+  get url(): string {
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  /** Every call so far, in arrival order. */
+  get calls(): readonly BotApiCall[] {
+    return this.log;
+  }
+
+  callsTo(method: string, chatId?: number | string): BotApiCall[] {
+    return this.log.filter((c) => c.method === method && (chatId === undefined || String(c.chatId) === String(chatId)));
+  }
+
+  /** Arrival times of message sends, oldest first: what a rate limiter is judged by. */
+  sendTimes(filter: { chatId?: number | string; methods?: readonly string[] } = {}): number[] {
+    const methods = filter.methods ?? ['sendMessage'];
+    return this.log
+      .filter((c) => methods.includes(c.method) && (filter.chatId === undefined || String(c.chatId) === String(filter.chatId)))
+      .map((c) => c.at);
+  }
+
+  /** Makes matching calls fail until the rule is spent or removed. Returns the remover. */
+  injectFault(rule: FaultRule): () => void {
+    const stored: StoredFault = { rule, remaining: rule.times ?? Number.POSITIVE_INFINITY };
+    this.faultRules.push(stored);
+    return () => {
+      this.faultRules = this.faultRules.filter((f) => f !== stored);
+    };
+  }
+
+  clearFaults(): void {
+    this.faultRules = [];
+  }
+
+  /** Queues an update for the bot's next getUpdates; update_id is assigned here. Returns it. */
+  injectUpdate(update: Update): number {
+    return this.enqueue(update);
+  }
+
+  /** Updates handed to the bot so far, in order. */
+  deliveredUpdates(): readonly DeliveredUpdate[] {
+    return this.delivered;
+  }
+
+  /** The highest update_id the bot has confirmed (by asking for a later offset). */
+  ackedThrough(): number {
+    return this.acked;
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      // Held long polls and keep-alive sockets would otherwise keep close() waiting.
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://proxy.invalid');
+    const match = BOT_PATH.exec(url.pathname);
+    const body = await readBody(req);
+    if (!match) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error_code: 404, description: 'Not Found' }));
+      return;
+    }
+    const method = match[2]!;
+    const params = { ...Object.fromEntries(url.searchParams), ...parseParams(req.headers['content-type'], body) };
+    const call: MutableCall = {
+      seq: this.log.length + 1,
+      method,
+      params,
+      chatId: chatIdOf(params),
+      at: now(),
+    };
+    this.log.push(call);
+    if (method === 'getUpdates') this.noteOffset(call);
+
+    let answer: CannedReply & { by: NonNullable<BotApiCall['answeredBy']> };
+    try {
+      const fault = this.takeFault(call);
+      if (fault) answer = { ...fault, by: 'fault' };
+      else if (Object.hasOwn(this.options.stubs, method)) answer = { status: 200, body: { ok: true, result: this.options.stubs[method] }, by: 'stub' };
+      else if (method === 'getUpdates') answer = { ...(await this.longPoll(call, req, res, url.pathname, body)), by: 'upstream' };
+      else answer = { ...(await this.forward(url.pathname + url.search, req, body)), by: 'upstream' };
+    } catch (e) {
+      // The emulator went away (teardown) or broke: tell the bot the way Telegram would.
+      answer = { ...faults.serverError(502), by: 'upstream' };
+      call.response = { error: String(e) };
+    }
+    call.status = answer.status;
+    call.response = answer.body;
+    call.answeredBy = answer.by;
+    call.respondedAt = now();
+    if (!res.destroyed) res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
+  }
+
+  private takeFault(call: BotApiCall): CannedReply | undefined {
+    const hit = this.faultRules.find(
+      ({ rule, remaining }) =>
+        remaining > 0 &&
+        (rule.method === '*' || rule.method === call.method) &&
+        (!rule.chatIds || rule.chatIds.some((id) => String(id) === String(call.chatId))) &&
+        (!rule.when || rule.when(call)),
+    );
+    if (!hit) return undefined;
+    hit.remaining--;
+    return hit.rule.reply;
+  }
+
+  private async forward(pathAndQuery: string, req: IncomingMessage, body: Buffer): Promise<CannedReply> {
+    const contentType = req.headers['content-type'];
+    const res = await fetch(`${this.options.upstream}${pathAndQuery}`, {
+      method: req.method === 'GET' ? 'GET' : 'POST',
+      headers: contentType ? { 'content-type': contentType } : {},
+      ...(req.method === 'GET' ? {} : { body }),
+    });
+    const text = await res.text();
+    return { status: res.status, body: parseJson(text) ?? { ok: false, error_code: res.status, description: text } };
+  }
+
+  /**
+   * getUpdates, held until there is something to deliver, the bot's timeout
+   * (capped) runs out, the bot hangs up, or the proxy closes.
+   */
+  private async longPoll(call: MutableCall, req: IncomingMessage, res: ServerResponse, path: string, body: Buffer): Promise<CannedReply> {
+    const limit = Math.min(Math.max(Number(call.params['limit'] ?? 100) || 100, 1), 100);
+    const holdMs = Math.min(Number(call.params['timeout'] ?? 0) * 1000 || 0, this.options.maxLongPollMs);
+    const deadline = now() + holdMs;
+    let hungUp = false;
+    // Before we answer, a closed response means the bot hung up (it was stopped or killed).
+    res.once('close', () => {
+      hungUp = true;
+    });
+    for (;;) {
+      const upstream = await this.forward(path, req, body);
+      const result = isOkResult(upstream.body) ? upstream.body.result : undefined;
+      if (!Array.isArray(result)) return upstream; // An emulator error: pass it on unchanged.
+      for (const u of result) if (isRecord(u)) this.enqueue(u);
+      if (this.pending.length || now() >= deadline || hungUp || this.closing) break;
+      await delay(this.options.upstreamPollIntervalMs);
+    }
+    // Never hand updates to a bot that is no longer listening: they would be lost.
+    if (hungUp) return { status: 200, body: { ok: true, result: [] } };
+    const batch = this.pending.splice(0, limit);
+    for (const update of batch) this.delivered.push({ updateId: Number(update['update_id']), update, callSeq: call.seq });
+    return { status: 200, body: { ok: true, result: batch } };
+  }
+
+  /** Asking for offset N confirms every update before N (telegraf asks only after handling a whole batch). */
+  private noteOffset(call: BotApiCall): void {
+    const offset = Number(call.params['offset'] ?? 0);
+    if (offset > 0) this.acked = Math.max(this.acked, offset - 1);
+  }
+
+  /** Renumbers so injected and emulator updates form one increasing sequence, as on Telegram. */
+  private enqueue(update: Update): number {
+    const updateId = this.nextUpdateId++;
+    this.pending.push({ ...update, update_id: updateId });
+    return updateId;
+  }
+}
+
+function now(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function parseParams(contentType: string | undefined, body: Buffer): Record<string, unknown> {
+  if (!body.length) return {};
+  const type = contentType ?? '';
+  if (type.includes('application/json')) {
+    const parsed = parseJson(body.toString('utf8'));
+    return isRecord(parsed) ? parsed : {};
+  }
+  if (type.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(body.toString('utf8')));
+  return {};
+}
+
+function chatIdOf(params: Record<string, unknown>): number | string | undefined {
+  const raw = params['chat_id'];
+  if (typeof raw === 'number') return raw;
+  if (typeof raw === 'string') return /^-?\d+$/.test(raw) ? Number(raw) : raw;
+  return undefined;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isOkResult(body: unknown): body is { ok: true; result: unknown } {
+  return isRecord(body) && body['ok'] === true && 'result' in body;
+}
