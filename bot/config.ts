@@ -1,4 +1,6 @@
+import cron from 'node-cron';
 import { z } from 'zod';
+import { DEFAULT_DIGEST_CRON, DEFAULT_DIGEST_TZ, isValidTimezone } from './digest-schedule.ts';
 
 const LogLevel = z.enum(['debug', 'info', 'warn', 'error', 'silent']);
 export type LogLevel = z.infer<typeof LogLevel>;
@@ -25,6 +27,18 @@ export const Env = z.object({
     .refine((s) => s === '' || /^-?\d+(\s*,\s*-?\d+)*$/.test(s), '应为逗号分隔的 Telegram 用户 id,例如 12345,67890')
     .transform((s) => (s ? s.split(',').map((x) => Number(x.trim())) : [])),
   LOG_LEVEL: LogLevel.default('info'),
+  DIGEST_CRON: z
+    .string()
+    .trim()
+    .default(DEFAULT_DIGEST_CRON)
+    .refine((s) => cron.validate(s), '应为 cron 表达式(5 段,或带秒的 6 段),例如 "0 9 * * 1-5"'),
+  DIGEST_TZ: z.string().trim().default(DEFAULT_DIGEST_TZ).refine(isValidTimezone, '应为 IANA 时区,例如 Asia/Shanghai'),
+  BROADCAST_PER_SECOND: z.coerce
+    .number()
+    .int('应为整数')
+    .min(1, '至少 1')
+    .max(30, 'Telegram 允许的上限约为每秒 30 条')
+    .default(30),
   INGEST_MAX_BYTES: z
     .string()
     .trim()

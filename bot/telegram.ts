@@ -5,6 +5,7 @@ import type { Button, OutMessage, Reply } from '../handlers/reply.ts';
 import { parseText, type Chat, type Request, type Services } from '../handlers/request.ts';
 import { handle } from '../handlers/router.ts';
 import { formatOf } from '../knowledge/ingest/read-source.ts';
+import type { Sender } from './broadcaster.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import { classifyTelegramError, retryOn429 } from './telegram-errors.ts';
@@ -16,6 +17,13 @@ export interface TelegramDeps {
 }
 
 const APOLOGY = '抱歉,处理您的请求时出了点问题。请稍后再试,或发送 /help。';
+
+/**
+ * Telegraf fetches the next updates only when the current ones are handled,
+ * so waiting out a 429 inside a handler holds up every chat. Short waits are
+ * worth it; past this the user is better served by trying again.
+ */
+const REPLY_RETRY = { attempts: 3, maxWaitMs: 5_000 };
 
 /**
  * Builds the Telegram adapter: it turns updates into handler requests and
@@ -34,8 +42,8 @@ export function createTelegramBot({ config, log, services }: TelegramDeps): Tele
     log.error('update failed', { updateId: ctx.update.update_id, error });
     if (classifyTelegramError(error).kind === 'gone') return;
     try {
-      if (ctx.callbackQuery) await retryOn429(() => ctx.answerCbQuery('出错了,请重试'));
-      else if (ctx.chat) await retryOn429(() => ctx.reply(APOLOGY, { parse_mode: 'HTML' }));
+      if (ctx.callbackQuery) await retryOn429(() => ctx.answerCbQuery('出错了,请重试'), REPLY_RETRY);
+      else if (ctx.chat) await retryOn429(() => ctx.reply(APOLOGY, { parse_mode: 'HTML' }), REPLY_RETRY);
     } catch (e) {
       log.warn('could not send apology', { updateId: ctx.update.update_id, error: e });
     }
@@ -81,7 +89,7 @@ export function createTelegramBot({ config, log, services }: TelegramDeps): Tele
     if (!('data' in cb) || !ctx.from) return ctx.answerCbQuery();
     const chat = ctx.chat ? chatOf(ctx) : { id: ctx.from.id, type: 'private' as const };
     const r = await handle({ kind: 'callback', data: cb.data, chat, user: { id: ctx.from.id, isAdmin: admins.has(ctx.from.id) } }, services);
-    await retryOn429(() => ctx.answerCbQuery(r.notice));
+    await retryOn429(() => ctx.answerCbQuery(r.notice), REPLY_RETRY);
     await send(ctx, r);
   });
 
@@ -91,7 +99,7 @@ export function createTelegramBot({ config, log, services }: TelegramDeps): Tele
 /** Fetches an uploaded file through the Bot API's file endpoint; undefined if Telegram will not give it. */
 async function download(ctx: Context, fileId: string, log: Logger): Promise<Uint8Array<ArrayBuffer> | undefined> {
   try {
-    const link = await ctx.telegram.getFileLink(fileId);
+    const link = await retryOn429(() => ctx.telegram.getFileLink(fileId), REPLY_RETRY);
     const res = await fetch(link);
     if (!res.ok) throw new Error(`file download failed with HTTP ${res.status}`);
     return new Uint8Array(await res.arrayBuffer());
@@ -130,7 +138,7 @@ async function send(ctx: Context, r: Reply): Promise<void> {
   if (!first) return;
   if (r.edit && ctx.callbackQuery?.message && rest.length === 0) {
     try {
-      await retryOn429(() => ctx.editMessageText(first.html, extra(first)));
+      await retryOn429(() => ctx.editMessageText(first.html, extra(first)), REPLY_RETRY);
       return;
     } catch (e) {
       if (String((e as Error).message).includes('message is not modified')) return;
@@ -138,7 +146,16 @@ async function send(ctx: Context, r: Reply): Promise<void> {
       // An edit Telegram refuses (message too old, deleted): send the page as a new message instead.
     }
   }
-  for (const m of r.messages) await retryOn429(() => ctx.reply(m.html, extra(m)));
+  for (const m of r.messages) await retryOn429(() => ctx.reply(m.html, extra(m)), REPLY_RETRY);
+}
+
+/** The broadcaster's way out: one HTML message with its buttons; errors stay Telegraf's, for classification. */
+export function telegramSender(bot: () => Telegraf): Sender {
+  return {
+    async send(chatId, message) {
+      await bot().telegram.sendMessage(chatId, message.html, extra(message));
+    },
+  };
 }
 
 /** Registers the command menu phones show. Failure is only a warning: the bot works without it. */

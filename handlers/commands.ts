@@ -13,6 +13,12 @@ export const COMMANDS: readonly CommandInfo[] = [
   { name: 'carrier', description: '查运营商的公开承诺与数据', example: '/carrier 吉林电信' },
   { name: 'search', description: '按关键词查所有记录', example: '/search 爱心翼站' },
   { name: 'bulletins', description: '收录的通告与报道', example: '/bulletins' },
+  { name: 'subscribe', description: '订阅新通告摘要(可按省份、运营商、类别)', example: '/subscribe 吉林 反诈' },
+  { name: 'subscriptions', description: '查看本聊天的订阅', example: '/subscriptions' },
+  { name: 'unsubscribe', description: '退订摘要', example: '/unsubscribe' },
+  { name: 'digest', description: '立即发送待收的摘要', example: '/digest' },
   { name: 'help', description: '使用说明', example: '/help' },
   { name: 'ingest', description: '导入通告文件(管理员)', example: '回复一条文件消息:/ingest', adminOnly: true },
+  { name: 'stats', description: '推送统计与进度(管理员)', example: '/stats', adminOnly: true },
+  { name: 'broadcast', description: '立即向所有订阅者推送(管理员)', example: '/broadcast', adminOnly: true },
 ];

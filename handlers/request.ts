@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { IngestResult } from '../knowledge/ingest/ingest.ts';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
+import type { DigestFilter } from '../knowledge/subscription-filter.ts';
 
 export const ChatType = z.enum(['private', 'group', 'supergroup', 'channel', 'terminal']);
 
@@ -63,6 +64,42 @@ export interface Services {
   ingest(bytes: Uint8Array, fileName: string): Promise<IngestResult & { encoding: string }>;
   /** Largest file ingestion accepts (INGEST_MAX_BYTES). */
   maxUploadBytes: number;
+  /** Digest subscriptions and the broadcaster. */
+  digests: DigestService;
+}
+
+export interface SubscriptionView {
+  filter: DigestFilter;
+  active: boolean;
+  since: string;
+  endedReason?: string;
+}
+
+export interface BroadcastStats {
+  subscribers: number;
+  unsubscribed: number;
+  messagesSent: number;
+  digestsDelivered: number;
+  failures: number;
+  unsubscribedByTelegram: number;
+  running: Array<{ runId: string; total: number; sent: number; dropped: number; deferred: number; pending: number }>;
+  nextRun?: Date;
+}
+
+export interface DigestService {
+  subscription(chatId: number): SubscriptionView | undefined;
+  /** Starts or changes a subscription; a new one starts from the current knowledge, not its history. */
+  subscribe(chat: Chat, filter: DigestFilter): void;
+  unsubscribe(chatId: number): boolean;
+  /** Whether the user may change this chat's subscription: anyone in a private chat, admins in a group. */
+  canManage(chat: Chat, userId: number): Promise<boolean>;
+  /** Sends this chat its pending digest now. */
+  sendNow(chat: Chat): Promise<'queued' | 'nothing' | 'in_progress' | 'not_subscribed'>;
+  /** Starts a broadcast to every subscriber now, unless one is running. */
+  broadcastNow(): 'started' | 'busy' | 'unavailable';
+  stats(): BroadcastStats;
+  /** When digests go out, in words: "工作日 09:00(Asia/Shanghai)". */
+  schedule: string;
 }
 
 export interface QueryMemory {

@@ -7,6 +7,7 @@ import { ADMIN_ONLY, ingestDocument, INGEST_HOW_TO } from './ingest.ts';
 import { escapeHtml, finalize, reply, type Reply } from './reply.ts';
 import type { CallbackRequest, CommandRequest, Request, Services, TextRequest } from './request.ts';
 import { searchCommand, searchPage } from './search.ts';
+import { broadcastCommand, digestCommand, statsCommand, subscribeCommand, subscriptionsCommand, unsubscribeCommand } from './subscribe.ts';
 
 /**
  * The one entry point the adapters call. Pure with respect to transport:
@@ -44,6 +45,18 @@ async function command(req: CommandRequest, services: Services): Promise<Reply> 
       return searchCommand(req.args, services);
     case 'bulletins':
       return bulletinList(kb, 0);
+    case 'subscribe':
+      return subscribeCommand(req, services);
+    case 'subscriptions':
+      return subscriptionsCommand(req, services);
+    case 'unsubscribe':
+      return unsubscribeCommand(req, services);
+    case 'digest':
+      return digestCommand(req, services);
+    case 'stats':
+      return statsCommand(req, services);
+    case 'broadcast':
+      return broadcastCommand(req, services);
     case 'ingest':
       // A bare /ingest: the adapter turns /ingest replying to a file into a document request.
       return reply(req.user.isAdmin ? INGEST_HOW_TO : ADMIN_ONLY);

@@ -33,8 +33,11 @@ export function emptyKnowledge(): KnowledgeData {
 export interface KnowledgeStore {
   readonly path: string;
   load(): Promise<KnowledgeData>;
-  /** Runs fn on the freshest data under the cross-process write lock and saves what it leaves. */
-  update<R>(fn: (data: KnowledgeData) => R): Promise<R>;
+  /**
+   * Runs fn on the freshest data under the cross-process write lock and saves
+   * what it leaves, unless `changed` says the result changed nothing.
+   */
+  update<R>(fn: (data: KnowledgeData) => R, changed?: (result: R) => boolean): Promise<R>;
   /** Calls onChange when the file changes, whoever wrote it. Returns a stop function. */
   watch(onChange: () => void, intervalMs?: number): () => void;
   /** Keeps a bulletin's decoded text, so a newer parser can read it again. */
@@ -58,12 +61,13 @@ export class LowdbKnowledgeStore implements KnowledgeStore {
     return db.data;
   }
 
-  async update<R>(fn: (data: KnowledgeData) => R): Promise<R> {
+  async update<R>(fn: (data: KnowledgeData) => R, changed: (result: R) => boolean = () => true): Promise<R> {
     return withFileLock(this.path, async () => {
       const db = new Low(this.file, emptyKnowledge());
       await db.read();
       const result = fn(db.data);
-      await db.write();
+      // An untouched file keeps its mtime, so running bots do not reload for nothing.
+      if (changed(result)) await db.write();
       return result;
     });
   }

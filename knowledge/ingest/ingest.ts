@@ -20,7 +20,10 @@ export interface IngestResult {
 export async function ingestText(store: KnowledgeStore, text: string, sourceFile: string, now = new Date()): Promise<IngestResult> {
   const parsed = parseBulletin(text, sourceFile);
   await store.saveSource(parsed.bulletin.contentHash, text);
-  const outcome = await store.update((data) => mergeParsed(data, parsed, now));
+  const outcome = await store.update(
+    (data) => mergeParsed(data, parsed, now),
+    (o) => o.status !== 'unchanged',
+  );
   return { sourceFile, parsed, outcome };
 }
 

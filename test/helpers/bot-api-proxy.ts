@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { extname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
 /**
@@ -12,7 +14,10 @@ import { setTimeout as delay } from 'node:timers/promises';
  *   idle bot does not spin, and numbers the updates itself so tests can also
  *   inject updates the emulator cannot make (inline queries, odd chats);
  * - records every call with its arrival time and answer;
- * - injects faults (429 with retry_after, 403, 400, 5xx) per method and chat.
+ * - injects faults (429 with retry_after, 403, 400, 5xx) per method and chat;
+ * - hosts files, as Telegram's file storage would: getFile answers for them
+ *   and their bytes download from /file/bot<token>/<file_path>, each
+ *   download logged as a FILE_DOWNLOAD call (the emulator has neither).
  *
  * The bot's next getUpdates offset tells the proxy which updates the bot has
  * finished handling: telegraf's polling loop awaits every handler of a batch
@@ -44,7 +49,7 @@ export interface CannedReply {
 }
 
 export interface FaultRule {
-  /** Bot API method name, or '*' for every method. */
+  /** Bot API method name, FILE_DOWNLOAD for file downloads, or '*' for every method. */
   readonly method: string;
   /** Only calls addressed to one of these chats (by `chat_id`). */
   readonly chatIds?: readonly (number | string)[];
@@ -90,6 +95,20 @@ export const DEFAULT_STUBS: Readonly<Record<string, unknown>> = {
   sendChatAction: true,
 };
 
+/**
+ * The pseudo-method under which file downloads (GET /file/bot<token>/<file_path>)
+ * appear in the call log; params are `file_path` and, for hosted files, `file_id`.
+ */
+export const FILE_DOWNLOAD = 'GET /file';
+
+/** What getFile answers for a hosted file: Telegram's File object. */
+export interface HostedFile {
+  readonly file_id: string;
+  readonly file_unique_id: string;
+  readonly file_path: string;
+  readonly file_size: number;
+}
+
 /** An update handed to the bot by getUpdates. */
 export interface DeliveredUpdate {
   /** The update_id the bot saw (the proxy's numbering). */
@@ -119,12 +138,15 @@ type MutableCall = { -readonly [K in keyof BotApiCall]: BotApiCall[K] };
 type Update = Record<string, unknown>;
 
 const BOT_PATH = /^\/bot([^/]+)\/([A-Za-z]+)\/?$/;
+const FILE_PATH = /^\/file\/bot([^/]+)\/(.+)$/;
+const NOT_FOUND: CannedReply = { status: 404, body: { ok: false, error_code: 404, description: 'Not Found' } };
 
 export class BotApiProxy {
   private readonly log: MutableCall[] = [];
   private readonly delivered: DeliveredUpdate[] = [];
   private readonly pending: Update[] = [];
   private faultRules: StoredFault[] = [];
+  private readonly files = new Map<string, { readonly info: HostedFile; readonly bytes: Buffer }>();
   private nextUpdateId = 1;
   private acked = 0;
   private closing = false;
@@ -187,6 +209,30 @@ export class BotApiProxy {
     this.faultRules = [];
   }
 
+  /**
+   * Stores bytes as a Telegram file: getFile(fileId) then answers with the
+   * returned File, and its file_path serves the bytes. Hosting the same
+   * fileId again replaces the file.
+   */
+  hostFile(fileId: string, bytes: Uint8Array, fileName = 'file'): HostedFile {
+    const previous = this.files.get(fileId);
+    // Telegram's paths look like documents/file_12.txt: the kind, a counter, the original extension.
+    const extension = extname(fileName).replace(/[^.A-Za-z0-9]/g, '');
+    const info: HostedFile = {
+      file_id: fileId,
+      file_unique_id: previous?.info.file_unique_id ?? `AgAD${createHash('sha256').update(fileId).digest('base64url').slice(0, 12)}`,
+      file_path: previous?.info.file_path ?? `documents/file_${this.files.size + 1}${extension}`,
+      file_size: bytes.byteLength,
+    };
+    this.files.set(fileId, { info, bytes: Buffer.from(bytes) });
+    return info;
+  }
+
+  /** Downloads of file contents so far, optionally only those of one hosted file. */
+  downloads(fileId?: string): BotApiCall[] {
+    return this.log.filter((c) => c.method === FILE_DOWNLOAD && (fileId === undefined || c.params['file_id'] === fileId));
+  }
+
   /** Queues an update for the bot's next getUpdates; update_id is assigned here. Returns it. */
   injectUpdate(update: Update): number {
     return this.enqueue(update);
@@ -215,8 +261,13 @@ export class BotApiProxy {
     const url = new URL(req.url ?? '/', 'http://proxy.invalid');
     const match = BOT_PATH.exec(url.pathname);
     const body = await readBody(req);
+    const fileMatch = FILE_PATH.exec(url.pathname);
+    if (fileMatch) {
+      this.serveFile(decodeURIComponent(fileMatch[2]!), res);
+      return;
+    }
     if (!match) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error_code: 404, description: 'Not Found' }));
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify(NOT_FOUND.body));
       return;
     }
     const method = match[2]!;
@@ -235,6 +286,7 @@ export class BotApiProxy {
     try {
       const fault = this.takeFault(call);
       if (fault) answer = { ...fault, by: 'fault' };
+      else if (method === 'getFile') answer = { ...this.getFile(params), by: 'stub' };
       else if (Object.hasOwn(this.options.stubs, method)) answer = { status: 200, body: { ok: true, result: this.options.stubs[method] }, by: 'stub' };
       else if (method === 'getUpdates') answer = { ...(await this.longPoll(call, req, res, url.pathname, body)), by: 'upstream' };
       else answer = { ...(await this.forward(url.pathname + url.search, req, body)), by: 'upstream' };
@@ -248,6 +300,42 @@ export class BotApiProxy {
     call.answeredBy = answer.by;
     call.respondedAt = now();
     if (!res.destroyed) res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
+  }
+
+  /** Telegram's getFile: the File of a hosted file; any other id is refused as Telegram refuses it. */
+  private getFile(params: Record<string, unknown>): CannedReply {
+    const hosted = this.files.get(String(params['file_id']));
+    return hosted ? { status: 200, body: { ok: true, result: hosted.info } } : telegramError(400, 'Bad Request: invalid file_id');
+  }
+
+  /** A file download: logged like a Bot API call (so tests can tell whether the bot fetched a file), and subject to faults. */
+  private serveFile(filePath: string, res: ServerResponse): void {
+    const hosted = [...this.files.values()].find((f) => f.info.file_path === filePath);
+    const call: MutableCall = {
+      seq: this.log.length + 1,
+      method: FILE_DOWNLOAD,
+      params: { file_path: filePath, ...(hosted ? { file_id: hosted.info.file_id } : {}) },
+      chatId: undefined,
+      at: now(),
+    };
+    this.log.push(call);
+    const fault = this.takeFault(call);
+    if (fault || !hosted) {
+      const refusal = fault ?? NOT_FOUND;
+      this.finish(call, refusal.status, refusal.body, fault ? 'fault' : 'stub');
+      res.writeHead(refusal.status, { 'content-type': 'application/json' }).end(JSON.stringify(refusal.body));
+      return;
+    }
+    // The bytes themselves stay out of the log; their count is enough to check.
+    this.finish(call, 200, { bytes: hosted.bytes.byteLength }, 'stub');
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': hosted.bytes.byteLength }).end(hosted.bytes);
+  }
+
+  private finish(call: MutableCall, status: number, response: unknown, by: NonNullable<BotApiCall['answeredBy']>): void {
+    call.status = status;
+    call.response = response;
+    call.answeredBy = by;
+    call.respondedAt = now();
   }
 
   private takeFault(call: BotApiCall): CannedReply | undefined {

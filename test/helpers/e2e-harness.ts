@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,7 @@ import { BotApiProxy, isRecord, type BotApiCall, type DeliveredUpdate, type Faul
  * Runs the real bot (`tsx bot/main.ts`, what `npm start` runs) against the
  * telegram-test-api emulator, with a BotApiProxy in between, and lets tests
  * talk to it as a Telegram user would: `say('/carrier 吉林电信')`,
- * `press('f:ct-jl:0:0')`. Each call returns exactly what the bot did for
+ * `press('f:ct-jl:0:0')`, `upload(hostDocument('通告.txt', bytes))`. Each call returns exactly what the bot did for
  * that one update, known to be complete because the bot asked for the next
  * update (see BotApiProxy): no sleeps, no "wait a bit and hope".
  */
@@ -26,9 +26,35 @@ const TSX = join(PROJECT_ROOT, 'node_modules/.bin/tsx');
 export interface ChatRef {
   readonly id: number;
   readonly type: 'private' | 'group' | 'supergroup';
-  /** Who speaks in the chat. Default: the chat id (right for private chats). */
+  /** Who speaks in the chat. Default: the chat id (right for private chats). Options' `from` overrides it per message. */
   readonly userId?: number;
   readonly title?: string;
+}
+
+/** A message as Telegram delivers it in an update (the bot's view). */
+export type TelegramMessage = Readonly<Record<string, unknown>>;
+
+/** Telegram's Document object: what a message carrying a file shows the bot. */
+export interface DocumentAttachment {
+  readonly file_id: string;
+  readonly file_unique_id: string;
+  readonly file_name: string;
+  readonly file_size: number;
+  readonly mime_type: string;
+}
+
+/** Who sends a user message, and what it replies to. */
+export interface SayOptions {
+  /** The sender's user id. Default: chat.userId, else the chat id. */
+  readonly from?: number;
+  /** The message this one replies to (Telegram's reply_to_message), e.g. postedMessage(earlierInteraction). */
+  readonly replyTo?: TelegramMessage;
+}
+
+export interface UploadOptions extends SayOptions {
+  /** Default: PRIVATE_CHAT. */
+  readonly chat?: ChatRef;
+  readonly caption?: string;
 }
 
 export const PRIVATE_CHAT: ChatRef = { id: 1001, type: 'private' };
@@ -62,6 +88,8 @@ export interface CallbackAnswer {
 /** Everything the bot did while handling one update. */
 export interface Interaction {
   readonly updateId: number;
+  /** The update as the bot received it. */
+  readonly update: Readonly<Record<string, unknown>>;
   /** Every Bot API call made for this update, in order (getUpdates excluded). */
   readonly calls: readonly BotApiCall[];
   readonly sent: readonly BotMessage[];
@@ -116,8 +144,12 @@ export class BotHarness {
   private apiProxy: BotApiProxy | undefined;
   private child: ChildProcess | undefined;
   private exited: ExitStatus | undefined;
-  private dataDir: string | undefined;
-  private readonly clients = new Map<number, EmulatorClient>();
+  private tempDataDir: string | undefined;
+  /** Emulator clients by "chatId:userId": one chat can have several speakers. */
+  private readonly clients = new Map<string, EmulatorClient>();
+  /** Ids for messages the harness builds itself, far from the emulator's own numbering. */
+  private nextMessageId = 1_000_000;
+  private nextFileNumber = 1;
   /** The latest known state of each bot message, by "chatId:messageId". */
   private readonly messages = new Map<string, BotMessage>();
   private queue: Promise<unknown> = Promise.resolve();
@@ -141,6 +173,12 @@ export class BotHarness {
     return this.emulatorServer;
   }
 
+  /** The bot's DATA_DIR (a temporary directory, removed by stop()). */
+  get dataDir(): string {
+    if (!this.tempDataDir) throw new Error('harness not started');
+    return this.tempDataDir;
+  }
+
   /** How the bot process ended, once it has. */
   get exitStatus(): ExitStatus | undefined {
     return this.exited;
@@ -159,8 +197,8 @@ export class BotHarness {
     this.emulatorServer = await startEmulator();
     this.apiProxy = await BotApiProxy.start({ upstream: this.emulatorServer.config.apiURL });
     for (const rule of this.options.faults ?? []) this.apiProxy.injectFault(rule);
-    this.dataDir = await mkdtemp(join(tmpdir(), 'carrier-watch-e2e-'));
-    this.spawnBot(this.apiProxy.url, this.dataDir);
+    this.tempDataDir = await mkdtemp(join(tmpdir(), 'carrier-watch-e2e-'));
+    this.spawnBot(this.apiProxy.url, this.tempDataDir);
     await this.waitFor(
       () => this.logs().some((l) => l.msg === 'bot ready') && this.proxy.callsTo('getUpdates').length > 0,
       this.readyTimeoutMs,
@@ -168,10 +206,16 @@ export class BotHarness {
     );
   }
 
-  /** Sends text as the chat's user; resolves with what the bot did about it. */
-  say(text: string, chat: ChatRef = PRIVATE_CHAT): Promise<Interaction> {
+  /**
+   * Sends text as the chat's user (or options.from); resolves with what the
+   * bot did about it. A reply (options.replyTo) is built by the harness and
+   * injected, since the emulator cannot make one.
+   */
+  say(text: string, chat: ChatRef = PRIVATE_CHAT, options: SayOptions = {}): Promise<Interaction> {
+    if (options.replyTo) return this.inject({ message: this.userMessage(chat, options, textContent(text)) });
+    const speaker: ChatRef = options.from === undefined ? chat : { ...chat, userId: options.from };
     return this.serially(async () => {
-      const client = this.clientFor(chat);
+      const client = this.clientFor(speaker);
       const seen = this.proxy.deliveredUpdates().length;
       // Commands go in with a bot_command entity, as Telegram sends them.
       if (text.startsWith('/')) await client.sendCommand(client.makeCommand(text));
@@ -204,6 +248,28 @@ export class BotHarness {
       }, `the bot to fetch the button press ${JSON.stringify(callbackData)}`);
       return this.collect(delivery);
     });
+  }
+
+  /**
+   * Hosts bytes as a file on "Telegram" (see BotApiProxy.hostFile) and
+   * returns the Document a message carrying it shows; pass it to upload().
+   */
+  hostDocument(fileName: string, bytes: Uint8Array, mimeType = mimeTypeOf(fileName)): DocumentAttachment {
+    // Real file ids are long opaque strings; these only need to be unique per harness.
+    const fileId = `BQACAgIAAx-e2e-${this.nextFileNumber++}-${randomBytes(6).toString('hex')}`;
+    const hosted = this.proxy.hostFile(fileId, bytes, fileName);
+    return { file_id: hosted.file_id, file_unique_id: hosted.file_unique_id, file_name: fileName, file_size: hosted.file_size, mime_type: mimeType };
+  }
+
+  /**
+   * A user sends a message carrying a document (with an optional caption,
+   * optionally as a reply); resolves with what the bot did about it. The
+   * message itself is in the result's update: see postedMessage().
+   */
+  upload(document: DocumentAttachment, options: UploadOptions = {}): Promise<Interaction> {
+    const chat = options.chat ?? PRIVATE_CHAT;
+    const content: Record<string, unknown> = { document, ...(options.caption === undefined ? {} : captionContent(options.caption)) };
+    return this.inject({ message: this.userMessage(chat, options, content) });
   }
 
   /** Hands the bot a raw update through the proxy (for updates the emulator cannot make). */
@@ -252,7 +318,7 @@ export class BotHarness {
     process.off('exit', this.killOnExit);
     await this.apiProxy?.close().catch(() => undefined);
     await this.emulatorServer?.stop().catch(() => undefined);
-    if (this.dataDir) await rm(this.dataDir, { recursive: true, force: true });
+    if (this.tempDataDir) await rm(this.tempDataDir, { recursive: true, force: true });
   }
 
   private spawnBot(apiRoot: string, dataDir: string): void {
@@ -297,19 +363,33 @@ export class BotHarness {
     return this.exited !== undefined;
   }
 
+  /** A user message as Telegram would deliver it: the chat, the sender, the content, and what it replies to. */
+  private userMessage(chat: ChatRef, options: SayOptions, content: Record<string, unknown>): Record<string, unknown> {
+    const userId = options.from ?? chat.userId ?? chat.id;
+    return {
+      message_id: this.nextMessageId++,
+      date: Math.floor(Date.now() / 1000),
+      chat: chat.type === 'private' ? { id: chat.id, type: chat.type, ...userNames(userId) } : { id: chat.id, type: chat.type, title: chat.title ?? `群${chat.id}` },
+      from: { id: userId, is_bot: false, ...userNames(userId) },
+      ...content,
+      ...(options.replyTo ? { reply_to_message: options.replyTo } : {}),
+    };
+  }
+
   private clientFor(chat: ChatRef): EmulatorClient {
-    let client = this.clients.get(chat.id);
+    const userId = chat.userId ?? chat.id;
+    const key = `${chat.id}:${userId}`;
+    let client = this.clients.get(key);
     if (!client) {
-      const userId = chat.userId ?? chat.id;
       client = this.emulator.getClient(this.token, {
         chatId: chat.id,
         userId,
         type: chat.type,
-        firstName: `用户${userId}`,
-        userName: `user${userId}`,
+        firstName: userNames(userId).first_name,
+        userName: userNames(userId).username,
         chatTitle: chat.title ?? `用户${userId}`,
       });
-      this.clients.set(chat.id, client);
+      this.clients.set(key, client);
     }
     return client;
   }
@@ -351,6 +431,7 @@ export class BotHarness {
     for (const m of replies) this.remember(m);
     return {
       updateId: delivery.updateId,
+      update: delivery.update,
       calls,
       sent: replies.filter((m) => m.via === 'sendMessage'),
       edited: replies.filter((m) => m.via === 'editMessageText'),
@@ -390,6 +471,13 @@ export function useBot(options: BotHarnessOptions = {}): BotHarness {
   beforeAll(() => harness.start());
   afterAll(() => harness.stop());
   return harness;
+}
+
+/** The message a user interaction delivered (what a later say/upload can reply to). */
+export function postedMessage(interaction: Interaction): TelegramMessage {
+  const message = interaction.update['message'];
+  if (!isRecord(message)) throw new Error(`update ${interaction.updateId} carries no message`);
+  return message;
 }
 
 /** All buttons of a message, row by row flattened. */
@@ -433,6 +521,39 @@ function inlineKeyboard(markup: unknown): InlineButton[][] {
       ...(typeof b['url'] === 'string' ? { url: b['url'] } : {}),
     })),
   );
+}
+
+/** The same names the emulator's clients use, so a user looks alike however their message was made. */
+function userNames(userId: number): { first_name: string; username: string } {
+  return { first_name: `用户${userId}`, username: `user${userId}` };
+}
+
+/** Text with a bot_command entity when it starts with a command, as Telegram marks commands. */
+function textContent(text: string): Record<string, unknown> {
+  const entities = commandEntities(text);
+  return { text, ...(entities ? { entities } : {}) };
+}
+
+function captionContent(caption: string): Record<string, unknown> {
+  const entities = commandEntities(caption);
+  return { caption, ...(entities ? { caption_entities: entities } : {}) };
+}
+
+function commandEntities(text: string): { type: 'bot_command'; offset: number; length: number }[] | undefined {
+  const command = /^\/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?/.exec(text);
+  return command ? [{ type: 'bot_command', offset: 0, length: command[0].length }] : undefined;
+}
+
+const MIME_TYPES: Readonly<Record<string, string>> = {
+  '.txt': 'text/plain',
+  '.md': 'text/markdown',
+  '.html': 'text/html',
+  '.htm': 'text/html',
+  '.pdf': 'application/pdf',
+};
+
+function mimeTypeOf(fileName: string): string {
+  return MIME_TYPES[extname(fileName).toLowerCase()] ?? 'application/octet-stream';
 }
 
 function chatIdIn(message: Record<string, unknown>): number | undefined {

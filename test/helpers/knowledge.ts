@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecentQueries } from '../../handlers/query-memory.ts';
-import type { Services } from '../../handlers/request.ts';
+import type { DigestService, Services } from '../../handlers/request.ts';
 import { SHIPPED_SOURCES } from '../../knowledge/ingest/ingest.ts';
 import { mergeParsed } from '../../knowledge/ingest/merge.ts';
 import { parseBulletin, type ParsedBulletin } from '../../knowledge/ingest/parse-bulletin.ts';
@@ -41,12 +41,29 @@ export function shippedKnowledge(): KnowledgeBase {
   return shipped;
 }
 
+const unused = (): never => {
+  throw new Error('digests are not wired in this test');
+};
+
+/** For tests that never touch subscriptions; any call fails loudly. */
+const unusedDigests: DigestService = {
+  subscription: unused,
+  subscribe: unused,
+  unsubscribe: unused,
+  canManage: unused,
+  sendNow: unused,
+  broadcastNow: unused,
+  stats: unused,
+  schedule: '工作日 09:00(Asia/Shanghai)',
+};
+
 export function servicesFor(kb: KnowledgeBase, overrides: Partial<Services> = {}): Services {
   return {
     knowledge: () => kb,
     queries: new RecentQueries(),
     maxUploadBytes: 5 * 1024 * 1024,
     ingest: () => Promise.reject(new Error('ingestion is not wired in this test')),
+    digests: unusedDigests,
     ...overrides,
   };
 }

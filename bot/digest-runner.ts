@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import { renderDigest } from '../handlers/digest-format.ts';
+import type { OutMessage } from '../handlers/reply.ts';
+import { composeDigest } from '../knowledge/digest.ts';
+import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
+import { describeFilter } from '../knowledge/subscription-filter.ts';
+import type { Broadcaster } from './broadcaster.ts';
+import type { Logger } from './logger.ts';
+import type { Delivery, Run, StateStore, Subscription } from './state-store.ts';
+
+export interface RunResult {
+  runId: string;
+  deliveries: number;
+  nothingNew: number;
+}
+
+/**
+ * Turns "what is new for whom" into a recorded run and has it delivered.
+ * A run is recorded in full (every chat's digest, frozen) before the first
+ * message goes out, so ingesting a bulletin mid-broadcast cannot change a
+ * digest halfway, and a crash cannot lose or repeat one.
+ */
+export class DigestRunner {
+  private running: Promise<RunResult> | undefined;
+
+  constructor(
+    private readonly state: StateStore,
+    private readonly knowledge: () => KnowledgeBase,
+    private readonly broadcaster: Broadcaster,
+    private readonly log: Logger,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
+  /** Finishes runs a crash interrupted. Call once at startup, before any new run. */
+  async resume(): Promise<void> {
+    for (const run of this.state.unfinishedRuns()) {
+      this.log.info('resuming an interrupted broadcast', { runId: run.id });
+      await this.broadcaster.drain(run.id);
+    }
+  }
+
+  /**
+   * One digest run for every subscribed chat. Runs never overlap: a run
+   * asked for while one is going returns undefined.
+   */
+  runAll(reason: 'scheduled' | 'manual'): Promise<RunResult> | undefined {
+    if (this.running) return undefined;
+    this.running = this.execute(reason, this.state.activeSubscriptions()).finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  /** /digest: this chat's pending digest, now. 'nothing' when there is nothing new. */
+  async runOne(chatId: number): Promise<'queued' | 'nothing' | 'in_progress' | 'not_subscribed'> {
+    const sub = this.state.subscription(chatId);
+    if (!sub?.active) return 'not_subscribed';
+    if (this.state.unfinishedRuns().some((r) => r.deliveries.some((d) => d.chatId === chatId && d.status === 'pending'))) {
+      return 'in_progress';
+    }
+    const result = await this.execute('single', [sub]);
+    return result.deliveries ? 'queued' : 'nothing';
+  }
+
+  private async execute(reason: Run['reason'], subs: readonly Subscription[]): Promise<RunResult> {
+    const kb = this.knowledge();
+    const at = this.clock();
+    const runId = `${reason[0]}${at.getTime().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+    const digests: Record<string, OutMessage[]> = {};
+    const deliveries: Delivery[] = [];
+    const nothingNew: number[] = [];
+    for (const sub of subs) {
+      const partial = this.state.partlyDelivered(sub.chatId);
+      const partialMessages = partial && this.state.digest(partial.digest);
+      if (partial && partialMessages) {
+        // Finish the digest the chat has half of; what is newer waits for the next run.
+        digests[partial.digest] = partialMessages;
+        deliveries.push({ ...partial, status: 'pending', attempts: 0 });
+        continue;
+      }
+      const sections = composeDigest(kb, sub.cursor, kb.seq, sub.filter);
+      if (!sections.length) {
+        if (sub.cursor < kb.seq) nothingNew.push(sub.chatId);
+        continue;
+      }
+      const messages = renderDigest(sections, kb, describeFilter(sub.filter, kb));
+      const key = createHash('sha256').update(JSON.stringify(messages)).digest('hex').slice(0, 16);
+      digests[key] = messages;
+      deliveries.push({ chatId: sub.chatId, digest: key, uptoSeq: kb.seq, sentParts: 0, status: 'pending', attempts: 0 });
+    }
+    if (!deliveries.length && !nothingNew.length) return { runId, deliveries: 0, nothingNew: 0 };
+    const run: Run = { id: runId, reason, startedAt: at.toISOString(), uptoSeq: kb.seq, deliveries, nothingNew };
+    this.state.startRun(run, digests);
+    this.log.info('digest run recorded', { runId, reason, deliveries: deliveries.length, nothingNew: nothingNew.length });
+    await this.broadcaster.drain(runId);
+    await this.state.compact();
+    this.log.info('digest run finished', { runId, ...this.broadcaster.progress().find((p) => p.runId === runId) });
+    return { runId, deliveries: deliveries.length, nothingNew: nothingNew.length };
+  }
+}

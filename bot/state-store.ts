@@ -1,0 +1,354 @@
+import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Low } from 'lowdb';
+import { z } from 'zod';
+import { OutMessage } from '../handlers/reply.ts';
+import { ChatType } from '../handlers/request.ts';
+import { DamagedFileError, ValidatedJsonFile } from '../knowledge/json-file.ts';
+import { DigestFilter } from '../knowledge/subscription-filter.ts';
+
+export const STATE_SCHEMA_VERSION = 1;
+
+export const Subscription = z.object({
+  chatId: z.number(),
+  chatType: ChatType,
+  filter: DigestFilter,
+  /** Bulletins up to this sequence number have been delivered to (or skipped for) this chat. */
+  cursor: z.number().int().nonnegative(),
+  active: z.boolean(),
+  since: z.string(),
+  endedAt: z.string().optional(),
+  endedReason: z.string().optional(),
+});
+export type Subscription = z.infer<typeof Subscription>;
+
+export const Delivery = z.object({
+  chatId: z.number(),
+  /** Key into `digests`: identical digests (same filter, same news) are stored once. */
+  digest: z.string(),
+  uptoSeq: z.number().int().nonnegative(),
+  sentParts: z.number().int().nonnegative(),
+  status: z.enum(['pending', 'sent', 'dropped', 'deferred']),
+  attempts: z.number().int().nonnegative(),
+  lastError: z.string().optional(),
+});
+export type Delivery = z.infer<typeof Delivery>;
+
+export const Run = z.object({
+  id: z.string(),
+  reason: z.enum(['scheduled', 'manual', 'single']),
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  uptoSeq: z.number().int().nonnegative(),
+  deliveries: z.array(Delivery),
+  /** Chats with nothing new: their cursors move to uptoSeq when the run is recorded. */
+  nothingNew: z.array(z.number()),
+});
+export type Run = z.infer<typeof Run>;
+
+export const Totals = z.object({
+  messagesSent: z.number().int().nonnegative(),
+  digestsDelivered: z.number().int().nonnegative(),
+  failures: z.number().int().nonnegative(),
+  unsubscribedByTelegram: z.number().int().nonnegative(),
+});
+export type Totals = z.infer<typeof Totals>;
+
+export const StateData = z.object({
+  schemaVersion: z.literal(STATE_SCHEMA_VERSION),
+  /** The last journal event folded into this snapshot. */
+  journalSeq: z.number().int().nonnegative(),
+  subscriptions: z.array(Subscription),
+  runs: z.array(Run),
+  digests: z.record(z.string(), z.array(OutMessage)),
+  totals: Totals,
+});
+export type StateData = z.infer<typeof StateData>;
+
+/** Every change to bot state, as written to the journal before it counts. */
+export const StateEvent = z.discriminatedUnion('e', [
+  z.object({ e: z.literal('subscribe'), seq: z.number(), sub: Subscription }),
+  z.object({ e: z.literal('unsubscribe'), seq: z.number(), chatId: z.number(), at: z.string(), reason: z.string() }),
+  z.object({ e: z.literal('cursor'), seq: z.number(), chatId: z.number(), cursor: z.number() }),
+  z.object({ e: z.literal('run'), seq: z.number(), run: Run, digests: z.record(z.string(), z.array(OutMessage)) }),
+  z.object({ e: z.literal('part'), seq: z.number(), run: z.string(), chatId: z.number(), part: z.number() }),
+  z.object({ e: z.literal('gone'), seq: z.number(), run: z.string().optional(), chatId: z.number(), at: z.string(), reason: z.string() }),
+  z.object({ e: z.literal('migrated'), seq: z.number(), from: z.number(), to: z.number() }),
+  z.object({ e: z.literal('failure'), seq: z.number(), run: z.string(), chatId: z.number(), error: z.string(), deferred: z.boolean() }),
+  z.object({ e: z.literal('run-done'), seq: z.number(), run: z.string(), at: z.string() }),
+]);
+export type StateEvent = z.infer<typeof StateEvent>;
+type NewEvent = StateEvent extends infer E ? (E extends { seq: number } ? Omit<E, 'seq'> : never) : never;
+
+export function emptyState(): StateData {
+  return {
+    schemaVersion: STATE_SCHEMA_VERSION,
+    journalSeq: 0,
+    subscriptions: [],
+    runs: [],
+    digests: {},
+    totals: { messagesSent: 0, digestsDelivered: 0, failures: 0, unsubscribedByTelegram: 0 },
+  };
+}
+
+/** Finished runs kept for /stats; older ones are folded into the totals. */
+const RUNS_KEPT = 5;
+const COMPACT_EVERY = 2000;
+
+/**
+ * Bot state: subscriptions, cursors and the broadcast outbox. Every change
+ * is first appended to a journal (one JSON line, synced to the OS before
+ * anything is sent on the strength of it), then applied in memory; the
+ * journal is folded into a lowdb snapshot now and then. After a crash the
+ * snapshot plus the journal give back exactly what had happened, so a
+ * broadcast resumes where it stopped: parts marked sent are not sent again,
+ * parts not marked are sent. One process (the bot) writes it.
+ */
+export class StateStore {
+  readonly snapshotPath: string;
+  readonly journalPath: string;
+  private readonly file: ValidatedJsonFile<StateData>;
+  private data: StateData = emptyState();
+  private sinceCompaction = 0;
+  private compacting: Promise<void> = Promise.resolve();
+  /** Opened once in append mode; compaction truncates the file in place, so the descriptor stays valid. */
+  private fd: number | undefined;
+
+  constructor(
+    readonly dataDir: string,
+    name = 'state',
+  ) {
+    this.snapshotPath = join(dataDir, `${name}.json`);
+    this.journalPath = join(dataDir, `${name}.journal`);
+    this.file = new ValidatedJsonFile(this.snapshotPath, { schema: StateData, version: STATE_SCHEMA_VERSION });
+  }
+
+  async open(): Promise<void> {
+    mkdirSync(this.dataDir, { recursive: true });
+    const db = new Low(this.file, emptyState());
+    await db.read();
+    this.data = db.data;
+    for (const event of this.readJournal()) if (event.seq > this.data.journalSeq) this.apply(event);
+  }
+
+  private readJournal(): StateEvent[] {
+    let raw: string;
+    try {
+      raw = readFileSync(this.journalPath, 'utf8');
+    } catch {
+      return [];
+    }
+    const lines = raw.split('\n');
+    const events: StateEvent[] = [];
+    lines.forEach((line, i) => {
+      if (!line.trim()) return;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(line);
+      } catch {
+        // A crash mid-append leaves at most the last line half-written; that event never took effect.
+        if (i >= lines.length - 2) return;
+        throw new DamagedFileError(this.journalPath, `第 ${i + 1} 行不是有效的 JSON`);
+      }
+      const result = StateEvent.safeParse(parsed);
+      if (!result.success) throw new DamagedFileError(this.journalPath, `第 ${i + 1} 行不符合数据格式`);
+      events.push(result.data);
+    });
+    return events;
+  }
+
+  /** Journals an event durably, then applies it. */
+  private record(event: NewEvent): void {
+    const full = { ...event, seq: this.data.journalSeq + 1 } as StateEvent;
+    this.fd ??= openSync(this.journalPath, 'a');
+    appendFileSync(this.fd, `${JSON.stringify(full)}\n`);
+    fsyncSync(this.fd);
+    this.apply(full);
+    if (++this.sinceCompaction >= COMPACT_EVERY) void this.compact();
+  }
+
+  private apply(ev: StateEvent): void {
+    const d = this.data;
+    d.journalSeq = ev.seq;
+    switch (ev.e) {
+      case 'subscribe': {
+        d.subscriptions = [...d.subscriptions.filter((s) => s.chatId !== ev.sub.chatId), ev.sub];
+        break;
+      }
+      case 'unsubscribe':
+      case 'gone': {
+        const sub = d.subscriptions.find((s) => s.chatId === ev.chatId);
+        if (sub?.active) {
+          sub.active = false;
+          sub.endedAt = ev.at;
+          sub.endedReason = ev.reason;
+          if (ev.e === 'gone') d.totals.unsubscribedByTelegram++;
+        }
+        if (ev.e === 'gone') {
+          for (const del of this.deliveriesFor(ev.chatId)) if (del.status === 'pending' || del.status === 'deferred') del.status = 'dropped';
+        }
+        break;
+      }
+      case 'cursor': {
+        const sub = d.subscriptions.find((s) => s.chatId === ev.chatId);
+        if (sub) sub.cursor = Math.max(sub.cursor, ev.cursor);
+        break;
+      }
+      case 'run': {
+        Object.assign(d.digests, ev.digests);
+        d.runs.push(ev.run);
+        const quiet = new Set(ev.run.nothingNew);
+        for (const sub of d.subscriptions) if (quiet.has(sub.chatId)) sub.cursor = Math.max(sub.cursor, ev.run.uptoSeq);
+        break;
+      }
+      case 'part': {
+        const run = d.runs.find((r) => r.id === ev.run);
+        const del = run?.deliveries.find((x) => x.chatId === ev.chatId);
+        if (!run || !del || del.sentParts > ev.part) break;
+        del.sentParts = ev.part + 1;
+        d.totals.messagesSent++;
+        if (del.sentParts >= (d.digests[del.digest]?.length ?? 0)) {
+          del.status = 'sent';
+          d.totals.digestsDelivered++;
+          const sub = d.subscriptions.find((s) => s.chatId === ev.chatId);
+          if (sub) sub.cursor = Math.max(sub.cursor, del.uptoSeq);
+        }
+        break;
+      }
+      case 'migrated': {
+        const sub = d.subscriptions.find((s) => s.chatId === ev.from);
+        if (sub) sub.chatId = ev.to;
+        for (const del of this.deliveriesFor(ev.from)) del.chatId = ev.to;
+        break;
+      }
+      case 'failure': {
+        d.totals.failures++;
+        const del = d.runs.find((r) => r.id === ev.run)?.deliveries.find((x) => x.chatId === ev.chatId);
+        if (del) {
+          del.attempts++;
+          del.lastError = ev.error;
+          if (ev.deferred && del.status === 'pending') del.status = 'deferred';
+        }
+        break;
+      }
+      case 'run-done': {
+        const run = d.runs.find((r) => r.id === ev.run);
+        if (run) run.finishedAt = ev.at;
+        this.forgetOldRuns();
+        break;
+      }
+    }
+  }
+
+  private deliveriesFor(chatId: number): Delivery[] {
+    return this.data.runs.flatMap((r) => (r.finishedAt ? [] : r.deliveries.filter((x) => x.chatId === chatId)));
+  }
+
+  /** Keeps the last few finished runs and drops digests no kept run refers to. */
+  private forgetOldRuns(): void {
+    const d = this.data;
+    const finished = d.runs.filter((r) => r.finishedAt);
+    const drop = new Set(finished.slice(0, Math.max(0, finished.length - RUNS_KEPT)).map((r) => r.id));
+    d.runs = d.runs.filter((r) => !drop.has(r.id));
+    const used = new Set(d.runs.flatMap((r) => r.deliveries.map((x) => x.digest)));
+    for (const key of Object.keys(d.digests)) if (!used.has(key)) delete d.digests[key];
+  }
+
+  async close(): Promise<void> {
+    await this.compact();
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  /** Folds the journal into the snapshot. The snapshot is written (atomically) before the journal is cleared. */
+  compact(): Promise<void> {
+    this.compacting = this.compacting.then(async () => {
+      this.sinceCompaction = 0;
+      const db = new Low(this.file, emptyState());
+      db.data = structuredClone(this.data);
+      const upTo = db.data.journalSeq;
+      await db.write();
+      // Events recorded while the snapshot was being written stay in the journal.
+      const keep = this.readJournal().filter((e) => e.seq > upTo);
+      writeFileSync(this.journalPath, keep.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    });
+    return this.compacting;
+  }
+
+  // --- reads ---
+
+  subscription(chatId: number): Subscription | undefined {
+    return this.data.subscriptions.find((s) => s.chatId === chatId);
+  }
+
+  activeSubscriptions(): Subscription[] {
+    return this.data.subscriptions.filter((s) => s.active);
+  }
+
+  allSubscriptions(): readonly Subscription[] {
+    return this.data.subscriptions;
+  }
+
+  unfinishedRuns(): Run[] {
+    return this.data.runs.filter((r) => !r.finishedAt);
+  }
+
+  run(id: string): Run | undefined {
+    return this.data.runs.find((r) => r.id === id);
+  }
+
+  /** A digest this chat got only part of before delivery was deferred; the rest must follow, not a new digest. */
+  partlyDelivered(chatId: number): Delivery | undefined {
+    for (const run of [...this.data.runs].reverse()) {
+      const d = run.deliveries.find((x) => x.chatId === chatId);
+      if (d) return d.status === 'deferred' && d.sentParts > 0 ? d : undefined;
+    }
+    return undefined;
+  }
+
+  digest(key: string): OutMessage[] | undefined {
+    return this.data.digests[key];
+  }
+
+  totals(): Totals {
+    return { ...this.data.totals };
+  }
+
+  // --- writes ---
+
+  subscribe(sub: Subscription): void {
+    this.record({ e: 'subscribe', sub });
+  }
+
+  unsubscribe(chatId: number, reason: string, at = new Date()): void {
+    this.record({ e: 'unsubscribe', chatId, reason, at: at.toISOString() });
+  }
+
+  advanceCursor(chatId: number, cursor: number): void {
+    this.record({ e: 'cursor', chatId, cursor });
+  }
+
+  startRun(run: Run, digests: Record<string, OutMessage[]>): void {
+    this.record({ e: 'run', run, digests });
+  }
+
+  markSent(runId: string, chatId: number, part: number): void {
+    this.record({ e: 'part', run: runId, chatId, part });
+  }
+
+  markGone(runId: string | undefined, chatId: number, reason: string, at = new Date()): void {
+    this.record({ e: 'gone', ...(runId ? { run: runId } : {}), chatId, reason, at: at.toISOString() });
+  }
+
+  markMigrated(from: number, to: number): void {
+    this.record({ e: 'migrated', from, to });
+  }
+
+  markFailure(runId: string, chatId: number, error: string, deferred: boolean): void {
+    this.record({ e: 'failure', run: runId, chatId, error, deferred });
+  }
+
+  finishRun(runId: string, at = new Date()): void {
+    this.record({ e: 'run-done', run: runId, at: at.toISOString() });
+  }
+}

@@ -1,0 +1,98 @@
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StateStore, type Subscription } from '../../bot/state-store.ts';
+import { NO_FILTER } from '../../knowledge/subscription-filter.ts';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'cw-state-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const sub = (chatId: number, cursor = 0): Subscription => ({
+  chatId,
+  chatType: 'private',
+  filter: NO_FILTER,
+  cursor,
+  active: true,
+  since: '2026-01-01T00:00:00.000Z',
+});
+
+const message = { html: '📬 digest' };
+
+async function reopen(): Promise<StateStore> {
+  const s = new StateStore(dir);
+  await s.open();
+  return s;
+}
+
+describe('state store', () => {
+  it('gives back every change after a crash, from the journal alone', async () => {
+    const a = await reopen();
+    a.subscribe(sub(1));
+    a.subscribe(sub(2));
+    a.startRun({ id: 'r1', reason: 'manual', startedAt: 'x', uptoSeq: 5, deliveries: [
+      { chatId: 1, digest: 'd', uptoSeq: 5, sentParts: 0, status: 'pending', attempts: 0 },
+      { chatId: 2, digest: 'd', uptoSeq: 5, sentParts: 0, status: 'pending', attempts: 0 },
+    ], nothingNew: [] }, { d: [message, message] });
+    a.markSent('r1', 1, 0);
+    a.markSent('r1', 1, 1);
+    a.markSent('r1', 2, 0);
+    // No compaction, no close: as if killed here.
+    const b = await reopen();
+    const run = b.run('r1')!;
+    expect(run.deliveries.map((d) => [d.chatId, d.sentParts, d.status])).toEqual([[1, 2, 'sent'], [2, 1, 'pending']]);
+    expect(b.subscription(1)?.cursor).toBe(5);
+    expect(b.subscription(2)?.cursor).toBe(0);
+    expect(b.totals()).toMatchObject({ messagesSent: 3, digestsDelivered: 1 });
+    expect(b.unfinishedRuns().map((r) => r.id)).toEqual(['r1']);
+  });
+
+  it('folds the journal into the snapshot without double counting, even if the journal is replayed', async () => {
+    const a = await reopen();
+    a.subscribe(sub(1));
+    a.advanceCursor(1, 3);
+    const journal = readFileSync(a.journalPath, 'utf8');
+    await a.compact();
+    expect(readFileSync(a.journalPath, 'utf8')).toBe('');
+    // A crash between writing the snapshot and clearing the journal leaves old events behind.
+    writeFileSync(a.journalPath, journal);
+    const b = await reopen();
+    expect(b.subscription(1)?.cursor).toBe(3);
+    expect(b.allSubscriptions()).toHaveLength(1);
+  });
+
+  it('ignores a half-written last line, and refuses a damaged line in the middle', async () => {
+    const a = await reopen();
+    a.subscribe(sub(1));
+    appendFileSync(a.journalPath, '{"e":"subscribe","seq":2,"sub":{"chatId":');
+    expect((await reopen()).allSubscriptions()).toHaveLength(1);
+    appendFileSync(a.journalPath, '\n{"e":"cursor","seq":3,"chatId":1,"cursor":9}\n');
+    await expect(reopen()).rejects.toThrow(/state\.journal.*第 2 行/);
+  });
+
+  it('unsubscribes chats Telegram says are gone, dropping their pending deliveries', async () => {
+    const a = await reopen();
+    a.subscribe(sub(7));
+    a.startRun({ id: 'r', reason: 'manual', startedAt: 'x', uptoSeq: 1, deliveries: [{ chatId: 7, digest: 'd', uptoSeq: 1, sentParts: 0, status: 'pending', attempts: 0 }], nothingNew: [] }, { d: [message] });
+    a.markGone('r', 7, 'Forbidden: bot was blocked by the user');
+    const b = await reopen();
+    expect(b.subscription(7)).toMatchObject({ active: false, endedReason: 'Forbidden: bot was blocked by the user' });
+    expect(b.run('r')!.deliveries[0]!.status).toBe('dropped');
+    expect(b.totals().unsubscribedByTelegram).toBe(1);
+  });
+
+  it('moves a migrated group, and advances quiet chats when a run is recorded', async () => {
+    const a = await reopen();
+    a.subscribe({ ...sub(-100), chatType: 'group' });
+    a.subscribe(sub(5));
+    a.markMigrated(-100, -100200);
+    a.startRun({ id: 'q', reason: 'scheduled', startedAt: 'x', uptoSeq: 9, deliveries: [], nothingNew: [5] }, {});
+    const b = await reopen();
+    expect(b.subscription(-100)).toBeUndefined();
+    expect(b.subscription(-100200)?.chatType).toBe('group');
+    expect(b.subscription(5)?.cursor).toBe(9);
+  });
+});
