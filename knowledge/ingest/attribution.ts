@@ -20,8 +20,22 @@ export interface Placement {
 
 /** Things only the regulator reports: the appeal centre's caseload and province-wide user totals. */
 const PROVINCE_SIGNAL = /申诉受理中心|受理(?:用户)?申诉\d|全省电话用户|用户总数|基础电信企业|各电信企业/;
-/** How near the start a carrier's name must be for the paragraph to be about that carrier from then on. */
-const SUBJECT_WINDOW = 12;
+/** How near the start a carrier's name must be for the paragraph to be about that carrier. */
+export const SUBJECT_WINDOW = 12;
+
+/** Customer-service numbers name their group as surely as its name does ("10010热线" is 中国联通's). */
+const HOTLINES: Record<string, string> = { '10086': 'cm', '10010': 'cu', '10000': 'ct', '10099': 'cbn' };
+
+/**
+ * The carrier a paragraph's hotline points to, when it cites exactly one
+ * group's number and the document has exactly one carrier of that group.
+ */
+function hotlineOwner(text: string, carriersByGroup: ReadonlyMap<string, string[]>): string | undefined {
+  const groups = new Set([...text.matchAll(/(?<!\d)(10086|10010|10000|10099)(?!\d)/g)].map((m) => HOTLINES[m[1]!]!));
+  if (groups.size !== 1) return undefined;
+  const candidates = carriersByGroup.get([...groups][0]!) ?? [];
+  return candidates.length === 1 ? candidates[0] : undefined;
+}
 
 /**
  * Decides who each paragraph speaks for, reading in file order the way a
@@ -52,6 +66,11 @@ export function attribute(
     headTails.set(head, [...(headTails.get(head) ?? []), j.tail]);
   }
   const byN = new Map(paragraphs.map((p) => [p.n, p]));
+  const hotlines = new Map<string, string[]>();
+  for (const id of new Set(paragraphs.flatMap((p) => p.carriers))) {
+    const g = id.split('-')[0]!;
+    hotlines.set(g, [...(hotlines.get(g) ?? []), id]);
+  }
   const owners = new Map<number, { owner: string | undefined; how: How }>();
   let context = opening;
   let run: number[] = [];
@@ -92,22 +111,32 @@ export function attribute(
         break;
     }
     const named = p.carriers;
-    if (named.length === 1) {
-      owners.set(p.n, { owner: named[0], how: 'mention' });
-      const first = p.mentions.find((m) => named.includes(carrierIdOf(m.ref)));
-      if ((first && first.start <= SUBJECT_WINDOW) || p.role === 'heading') context = named[0];
+    const first = p.mentions.find((m) => named.includes(carrierIdOf(m.ref)));
+    if (first && first.start <= SUBJECT_WINDOW) {
+      // The paragraph opens with a carrier: it is about that carrier. Inside carriers' parts the
+      // following paragraphs are too; in the regulator's own text (a bulletin's province-level
+      // sections) one paragraph about a carrier does not hand it the rest.
+      owners.set(p.n, { owner: carrierIdOf(first.ref), how: 'mention' });
+      if (context !== REGION_OWNER || p.role === 'heading') context = carrierIdOf(first.ref);
       continue;
     }
     if (named.length === 0 && PROVINCE_SIGNAL.test(p.text)) {
       owners.set(p.n, { owner: REGION_OWNER, how: 'province' });
       continue;
     }
-    if (named.length > 1) {
-      // Sentences split it later; the paragraph belongs to whoever the page is about.
-      const owner = context && named.includes(context) ? context : context ?? named[0];
-      owners.set(p.n, { owner, how: context ? 'context' : 'mention' });
+    if (named.length === 0) {
+      const byHotline = hotlineOwner(p.text, hotlines);
+      if (byHotline) {
+        owners.set(p.n, { owner: byHotline, how: 'mention' });
+        continue;
+      }
+    }
+    if (named.length && context === undefined) {
+      // Between a signature and the next part, a carrier named anywhere says whose text this is.
+      owners.set(p.n, { owner: named[0]!, how: 'mention' });
       continue;
     }
+    // A carrier named in passing inside someone's text does not take it; sentences are split later.
     owners.set(p.n, { owner: context, how: 'context' });
     if (context === undefined) run.push(p.n);
   }

@@ -54,6 +54,9 @@ function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+const BARE_GROUP = /中国(移动|联通|电信|广电)(?:集团)?/g;
+const GROUP_OF_BARE: Record<string, GroupId> = { 移动: 'cm', 联通: 'cu', 电信: 'ct', 广电: 'cbn' };
+
 const LEGAL_SUFFIX = /^(?:网络股份有限公司|网络有限公司|股份有限公司|有限公司|省分公司|市分公司|分公司|公司)/;
 const BRANCH_SUFFIX = /^(?:分公司|公司)/;
 const OFFICE_SUFFIX = /^(?:分公司|公司)?/;
@@ -139,6 +142,11 @@ export class MentionFinder {
     for (const m of text.matchAll(this.national)) {
       const group = NATIONAL_NAMES.find(([, ns]) => ns.includes(m[0]))?.[0];
       if (group) claim({ start: m.index, end: m.index + m[0].length, ref: { group }, form: 'legal', text: m[0] });
+    }
+    // A bare 中国移动 / 中国电信 … is the national group (national bulletins name them so); regional names were claimed above.
+    for (const m of text.matchAll(BARE_GROUP)) {
+      const group = GROUP_OF_BARE[m[1]!];
+      if (group) claim({ start: m.index, end: m.index + m[0].length, ref: { group }, form: 'short', text: m[0] });
     }
     // Declared aliases before short names: a document's own 简称 is the most specific name it uses.
     for (const [alias, ref] of [...declared].sort((a, b) => b[0].length - a[0].length)) {

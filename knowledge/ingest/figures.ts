@@ -1,19 +1,29 @@
 import type { Figure } from '../schema.ts';
 
 /**
- * Units bulletins use, longest first so "万人次" wins over "万人". A number
- * needs one of these to count as a figure: "12315" or "10000号" are names.
+ * Units bulletins use. A count unit may carry a multiplier and 余 in front
+ * ("万件", "亿人次", "9.42万余个"), so units are a multiplier part and a base
+ * part rather than a fixed list. A number needs a unit to count as a
+ * figure: "12315" or "10000号" are names, not amounts.
  */
-const UNITS = [
-  '件/百万用户', '人次/百万用户', '个/百万用户', '件/万户', '元/月', '元/GB',
-  '万人次', '万余个', '万余户', '亿余个', '亿余条',
-  '万户', '万人', '万元', '亿元', '亿条', '万条', '万个', '亿个', '万次', '亿次', '万台', '万家', '万公里', '万皮长公里', '万平方米', '万',
-  '人次', '车次', '台次', '架次', '个月', '分钟', '小时', '公里', '千米', '平方米', '个百分点',
-  'kWp', 'kWh', 'MWp', 'MW', 'kW', 'Gbps', 'Mbps', 'GB', 'TB', 'PB', 'Tbps', 'km', '%', '‰', 'G', 'M', 'T', '兆',
-  '个', '家', '场', '起', '件', '人', '条', '次', '户', '元', '天', '日', '项', '封', '名', '站', '座', '处', '套', '台', '辆', '倍', '所', '支', '批', '期', '张', '部', '本', '秒', '页', '位',
+const COMPOUND_UNITS = ['件/百万用户', '人次/百万用户', '个/百万用户', '件/万户', '元/月', '元/GB', '个百分点'];
+const MEASURE_UNITS = ['kWp', 'kWh', 'MWp', 'MW', 'kW', 'GHz', 'MHz', 'Gbps', 'Mbps', 'Tbps', 'GB', 'TB', 'PB', 'km', '%', '‰', 'G', 'M', 'T', '兆'];
+const COUNT_UNITS = [
+  '人次', '车次', '台次', '架次', '件次', '户次', '个月', '分钟', '小时', '公里', '千米', '平方米', '皮长公里',
+  '个', '家', '场', '起', '件', '人', '条', '次', '户', '元', '天', '日', '项', '封', '名', '站', '座', '处', '套', '台', '辆', '倍',
+  '所', '支', '批', '期', '张', '部', '本', '秒', '页', '位', '条次', '万',
 ];
+const MULTIPLIER = '(?:千万|百万|万|亿|千)';
 
-const UNIT_ALT = UNITS.map((u) => u.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|');
+const escapeUnit = (u: string): string => u.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const byLength = (a: string, b: string): number => b.length - a.length;
+const UNIT_ALT = [
+  ...COMPOUND_UNITS.sort(byLength).map(escapeUnit),
+  `${MULTIPLIER}余?(?:${COUNT_UNITS.filter((u) => u !== '万').sort(byLength).map(escapeUnit).join('|')})`,
+  `${MULTIPLIER}(?![\\d])`,
+  ...MEASURE_UNITS.sort(byLength).map(escapeUnit),
+  ...COUNT_UNITS.filter((u) => u !== '万').sort(byLength).map(escapeUnit),
+].join('|');
 
 const CHANGE_WORDS = '上升|增长|提升|提高|增加|下降|降低|减少|回落|压降';
 const DOWN = /下降|降低|减少|回落|压降/;

@@ -20,7 +20,7 @@ import { splitParagraphs, type Paragraph } from './paragraphs.ts';
 import { assignRole, canBeCut, canContinue, opensWithSubject, type RoledParagraph } from './roles.ts';
 
 /** Bumped whenever parsing changes what it extracts, so stored bulletins are parsed again. */
-export const PARSER_VERSION = 1;
+export const PARSER_VERSION = 2;
 
 export class NotABulletinError extends Error {
   override name = 'NotABulletinError';
@@ -89,7 +89,7 @@ export function parseBulletin(raw: string, sourceFile: string): ParsedBulletin {
   const { placements, unplaced } = attribute(roled, duplicateOf, joins, opening, opening);
 
   const carrierRegions = new Map([...refs].map(([cid, ref]) => [cid, ref.region ?? { province: 'CN' }]));
-  const facts = buildFacts(placements, { bulletinId: id, bulletinRegion: region, finder: f, declared, carrierRegions });
+  const facts = buildFacts(placements, { bulletinId: id, bulletinRegion: region, finder: f, declared, carrierRegions, official: head.kind === 'official' });
   if (facts.length === 0) throw new NotABulletinError('文中没有可识别的服务承诺或数据');
 
   const usedCarriers = new Set(facts.map((x) => x.carrierId).filter((x): x is string => x !== null));

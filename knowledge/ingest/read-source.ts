@@ -86,6 +86,11 @@ export function htmlToText(html: string): string {
       { selector: 'nav', format: 'skip' },
       { selector: 'header', format: 'skip' },
       { selector: 'footer', format: 'skip' },
+      // Sidebars carry other stories ("相关阅读"); their carriers and figures are not this bulletin's.
+      { selector: 'aside', format: 'skip' },
+      { selector: 'form', format: 'skip' },
+      { selector: 'iframe', format: 'skip' },
+      { selector: 'noscript', format: 'skip' },
       { selector: 'h1', options: { uppercase: false } },
       { selector: 'h2', options: { uppercase: false } },
       { selector: 'h3', options: { uppercase: false } },
