@@ -1,6 +1,7 @@
 import { Telegraf, type Context } from 'telegraf';
-import type { InlineKeyboardButton } from 'telegraf/types';
+import type { InlineKeyboardButton, InlineQueryResult } from 'telegraf/types';
 import { COMMANDS } from '../handlers/commands.ts';
+import { answerInline, type InlineArticle } from '../handlers/inline.ts';
 import type { Button, OutMessage, Reply } from '../handlers/reply.ts';
 import { parseText, type Chat, type Request, type Services } from '../handlers/request.ts';
 import { handle } from '../handlers/router.ts';
@@ -93,7 +94,24 @@ export function createTelegramBot({ config, log, services }: TelegramDeps): Tele
     await send(ctx, r);
   });
 
+  // Inline mode (@bot 吉林电信): needs /setinline at @BotFather, or Telegram never sends these.
+  bot.on('inline_query', async (ctx) => {
+    const q = ctx.inlineQuery;
+    const answer = answerInline({ kind: 'inline', query: q.query, user: { id: q.from.id, isAdmin: admins.has(q.from.id) } }, services);
+    await retryOn429(() => ctx.answerInlineQuery(answer.results.map(inlineResult), { cache_time: answer.cacheSeconds }), REPLY_RETRY);
+  });
+
   return bot;
+}
+
+function inlineResult(a: InlineArticle): InlineQueryResult {
+  return {
+    type: 'article',
+    id: a.id,
+    title: a.title,
+    ...(a.description ? { description: a.description } : {}),
+    input_message_content: { message_text: a.html, parse_mode: 'HTML', link_preview_options: { is_disabled: true } },
+  };
 }
 
 /** Fetches an uploaded file through the Bot API's file endpoint; undefined if Telegram will not give it. */

@@ -1,4 +1,6 @@
 import { CATEGORY_IDS } from '../knowledge/categories.ts';
+import { CONTEXT_KEY } from '../knowledge/complaint-context.ts';
+import { PROBLEM_TYPE_IDS, type Audience, type ProblemTypeId } from '../knowledge/procedures.ts';
 import type { CategoryId } from '../knowledge/schema.ts';
 import { MAX_CALLBACK_BYTES } from './reply.ts';
 
@@ -13,7 +15,10 @@ export type Action =
   | { kind: 'bulletins'; page: number }
   | { kind: 'bulletin'; bulletinId: string }
   | { kind: 'regionFacts'; bulletinId: string; page: number }
-  | { kind: 'carriers'; page: number };
+  | { kind: 'carriers'; page: number }
+  /** The problem-type menu; `context` is a complaint context key ("ct-jl", "x"). Problems travel as their index. */
+  | { kind: 'complainMenu'; context: string }
+  | { kind: 'procedure'; problem: ProblemTypeId; context: string; audience: Audience };
 
 export function encode(a: Action): string {
   let data: string;
@@ -38,6 +43,12 @@ export function encode(a: Action): string {
       break;
     case 'regionFacts':
       data = `rf:${a.bulletinId}:${a.page}`;
+      break;
+    case 'complainMenu':
+      data = `pk:${a.context}`;
+      break;
+    case 'procedure':
+      data = `p:${PROBLEM_TYPE_IDS.indexOf(a.problem)}:${a.context}:${a.audience === 'consumer' ? 'c' : 's'}`;
       break;
   }
   if (Buffer.byteLength(data) > MAX_CALLBACK_BYTES) throw new Error(`callback data too long: ${data}`);
@@ -71,6 +82,13 @@ export function decode(data: string): Action | undefined {
       return parts.length === 3 && a && ID.test(a) && b && PAGE.test(b) ? { kind: 'regionFacts', bulletinId: a, page: Number(b) } : undefined;
     case 'cl':
       return parts.length === 2 && a && PAGE.test(a) ? { kind: 'carriers', page: Number(a) } : undefined;
+    case 'pk':
+      return parts.length === 2 && a && CONTEXT_KEY.test(a) ? { kind: 'complainMenu', context: a } : undefined;
+    case 'p': {
+      if (parts.length !== 4 || !a || !/^\d$/.test(a) || !b || !CONTEXT_KEY.test(b) || (c !== 's' && c !== 'c')) return undefined;
+      const problem = PROBLEM_TYPE_IDS[Number(a)];
+      return problem ? { kind: 'procedure', problem, context: b, audience: c === 'c' ? 'consumer' : 'staff' } : undefined;
+    }
     default:
       return undefined;
   }

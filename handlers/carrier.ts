@@ -62,6 +62,17 @@ function candidateButtons(carriers: readonly Carrier[]): Button[][] {
 export function carrierCard(c: Carrier, kb: KnowledgeBase): Reply {
   const counts = kb.categoryCounts(c.id);
   const total = counts.reduce((a, [, n]) => a + n, 0);
+  const lines = carrierSummary(c, kb);
+  lines.push('', total ? `共 ${total} 条记录,点类别查看 👇` : '暂无可展示的记录。');
+  const buttons = counts.map(([category, n]) =>
+    button(`${categoryLabel(category)} ${n}`, { kind: 'facts', carrierId: c.id, category, page: 0 }),
+  );
+  // The procedure with this carrier's hotline and province filled in (handlers/complain.ts).
+  return reply(lines.join('\n'), [...rows(buttons, 2), [button('📮 如何投诉', { kind: 'complainMenu', context: c.id })]]);
+}
+
+/** The card's text without its buttons: name, legal name, hotline, sources. Inline results reuse it. */
+export function carrierSummary(c: Carrier, kb: KnowledgeBase): string[] {
   const lines = [
     `📡 <b>${escapeHtml(c.shortName)}</b>`,
     escapeHtml(c.legalName),
@@ -76,11 +87,7 @@ export function carrierCard(c: Carrier, kb: KnowledgeBase): Reply {
     }
     if (bulletins.length > 5) lines.push(`…另有 ${bulletins.length - 5} 份`);
   }
-  lines.push('', total ? `共 ${total} 条记录,点类别查看 👇` : '暂无可展示的记录。');
-  const buttons = counts.map(([category, n]) =>
-    button(`${categoryLabel(category)} ${n}`, { kind: 'facts', carrierId: c.id, category, page: 0 }),
-  );
-  return reply(lines.join('\n'), rows(buttons, 2));
+  return lines;
 }
 
 export function factsPage(carrierId: string, category: CategoryId, page: number, kb: KnowledgeBase): Reply {

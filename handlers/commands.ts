@@ -13,6 +13,8 @@ export const COMMANDS: readonly CommandInfo[] = [
   { name: 'carrier', description: '查运营商的公开承诺与数据', example: '/carrier 吉林电信' },
   { name: 'search', description: '按关键词查所有记录', example: '/search 爱心翼站' },
   { name: 'bulletins', description: '收录的通告与报道', example: '/bulletins' },
+  { name: 'complain', description: '投诉流程:先找谁、何时申诉、时限与材料', example: '/complain 吉林电信 宽带' },
+  { name: 'channels', description: '投诉渠道:12300、12315、12321、96110 及当地维权站', example: '/channels 十堰' },
   { name: 'subscribe', description: '订阅新通告摘要(可按省份、运营商、类别)', example: '/subscribe 吉林 反诈' },
   { name: 'subscriptions', description: '查看本聊天的订阅', example: '/subscriptions' },
   { name: 'unsubscribe', description: '退订摘要', example: '/unsubscribe' },

@@ -29,12 +29,15 @@ export const Request = z.discriminatedUnion('kind', [
     chat: Chat,
     user: User,
   }),
+  /** An inline query (@bot 吉林电信): answered with results to pick from, not a reply; see handlers/inline.ts. */
+  z.object({ kind: z.literal('inline'), query: z.string(), user: User }),
 ]);
 export type Request = z.infer<typeof Request>;
 export type CommandRequest = Extract<Request, { kind: 'command' }>;
 export type CallbackRequest = Extract<Request, { kind: 'callback' }>;
 export type TextRequest = Extract<Request, { kind: 'text' }>;
 export type DocumentRequest = Extract<Request, { kind: 'document' }>;
+export type InlineRequest = Extract<Request, { kind: 'inline' }>;
 
 export type ParsedText =
   | { kind: 'command'; command: string; args: string }

@@ -1,6 +1,8 @@
 import { bulletinList, bulletinView, regionFactsPage } from './bulletins.ts';
 import { decode } from './callback-data.ts';
 import { carrierCard, carrierCommand, carrierList, factsPage, MAX_QUERY_CHARS, stale } from './carrier.ts';
+import { channelsCommand } from './channels.ts';
+import { complainCommand, problemMenuFor, procedureFor } from './complain.ts';
 import { clip } from './format.ts';
 import { helpReply } from './help.ts';
 import { ADMIN_ONLY, ingestDocument, INGEST_HOW_TO } from './ingest.ts';
@@ -19,7 +21,9 @@ export async function handle(req: Request, services: Services): Promise<Reply> {
   if (req.kind === 'command') r = await command(req, services);
   else if (req.kind === 'callback') r = await callback(req, services);
   else if (req.kind === 'document') r = await ingestDocument(req, services);
-  else r = text(req, services);
+  else if (req.kind === 'text') r = text(req, services);
+  // Inline queries are answered with results, not a reply: adapters call answerInline (handlers/inline.ts).
+  else throw new Error('inline queries go through answerInline');
   return finalize(r);
 }
 
@@ -45,6 +49,10 @@ async function command(req: CommandRequest, services: Services): Promise<Reply> 
       return searchCommand(req.args, services);
     case 'bulletins':
       return bulletinList(kb, 0);
+    case 'complain':
+      return complainCommand(req.args, kb);
+    case 'channels':
+      return channelsCommand(req.args, kb);
     case 'subscribe':
       return subscribeCommand(req, services);
     case 'subscriptions':
@@ -84,6 +92,10 @@ async function callback(req: CallbackRequest, services: Services): Promise<Reply
       return bulletinView(action.bulletinId, kb);
     case 'regionFacts':
       return regionFactsPage(action.bulletinId, action.page, kb);
+    case 'complainMenu':
+      return problemMenuFor(action.context, kb);
+    case 'procedure':
+      return procedureFor(action.problem, action.context, action.audience, kb);
     case 'search': {
       const query = services.queries.recall(action.queryId);
       if (!query) return reply('这次搜索已过期,请重新发送 /search 关键词。');
