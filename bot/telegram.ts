@@ -8,6 +8,7 @@ import { handle } from '../handlers/router.ts';
 import { formatOf } from '../knowledge/ingest/read-source.ts';
 import type { Sender } from './broadcaster.ts';
 import type { Config } from './config.ts';
+import { FLOOD_NOTICE, FloodGuard } from './flood-guard.ts';
 import type { Logger } from './logger.ts';
 import { classifyTelegramError, retryOn429 } from './telegram-errors.ts';
 
@@ -48,6 +49,18 @@ export function createTelegramBot({ config, log, services }: TelegramDeps): Tele
     } catch (e) {
       log.warn('could not send apology', { updateId: ctx.update.update_id, error: e });
     }
+  });
+
+  // Flood protection runs before any feature: past the limit a user gets one notice, then silence.
+  // Inline queries are not counted; Telegram already paces them as the user types.
+  const flood = new FloodGuard();
+  bot.use(async (ctx, next) => {
+    if (!ctx.from || !(ctx.callbackQuery || addressedToBot(ctx))) return next();
+    const verdict = flood.check(ctx.from.id);
+    if (verdict === 'ok') return next();
+    if (ctx.callbackQuery) await ctx.answerCbQuery(verdict === 'notify' ? FLOOD_NOTICE : undefined);
+    else if (verdict === 'notify' && ctx.chat) await ctx.reply(FLOOD_NOTICE, { parse_mode: 'HTML' });
+    if (verdict === 'notify') log.warn('flood protection engaged', { userId: ctx.from.id });
   });
 
   bot.on('message', async (ctx) => {
@@ -125,6 +138,15 @@ async function download(ctx: Context, fileId: string, log: Logger): Promise<Uint
     log.warn('could not download an uploaded file', { updateId: ctx.update.update_id, error });
     return undefined;
   }
+}
+
+/** A message the bot would act on: anything in a private chat, a command or a file caption in a group. */
+function addressedToBot(ctx: Context): boolean {
+  const msg = ctx.message;
+  if (!msg) return false;
+  if (ctx.chat?.type === 'private') return true;
+  const text = 'text' in msg ? msg.text : 'caption' in msg ? (msg.caption ?? '') : '';
+  return text.trimStart().startsWith('/');
 }
 
 function chatOf(ctx: Context): Chat {
