@@ -175,7 +175,8 @@ function extra(m: OutMessage): { parse_mode: 'HTML'; link_preview_options: { is_
  */
 async function send(ctx: Context, r: Reply): Promise<void> {
   const [first, ...rest] = r.messages;
-  if (!first) return;
+  // A button on a message sent through inline mode has no chat to answer in.
+  if (!first || !ctx.chat) return;
   if (r.edit && ctx.callbackQuery?.message && rest.length === 0) {
     try {
       await retryOn429(() => ctx.editMessageText(first.html, extra(first)), REPLY_RETRY);

@@ -27,11 +27,15 @@ export async function handle(req: Request, services: Services): Promise<Reply> {
   return finalize(r);
 }
 
+const COMPLAINT_INTENT = /投诉|申诉|举报|维权|怎么办|被骗|骗了|乱扣费|乱收费/;
+
 /** A bare name or phrase in a private chat: a carrier card when it names one, otherwise a search. */
 function text(req: TextRequest, services: Services): Reply {
   const kb = services.knowledge();
   const query = req.text.trim();
   if (!query) return helpReply(kb, req.user.isAdmin);
+  // "宽带老断怎么投诉", "被骗了怎么办": someone asking what to do gets the procedure, not a search.
+  if ([...query].length <= MAX_QUERY_CHARS && COMPLAINT_INTENT.test(query)) return complainCommand(query, kb);
   const r = [...query].length <= MAX_QUERY_CHARS ? kb.resolver.resolve(query) : undefined;
   if (r?.kind === 'found' || (r?.kind === 'candidates' && r.reason !== 'similar')) return carrierCommand(query, kb);
   return searchCommand(query, services);

@@ -50,7 +50,7 @@ export const CATEGORIES: Record<CategoryKey, CategoryInfo> = {
     scope: 'any',
     keywords: {
       反诈: 6, 诈骗: 6, 涉诈: 6, 防诈: 6, 公安机关: 3, '96110': 6, 断卡: 5, 黑卡: 4, 犯罪嫌疑人: 4,
-      案件: 2, 预警: 2, 劝阻: 3,
+      案件: 2, 预警: 2, 劝阻: 3, 线索打击: 5, 警示教育: 5,
     },
   },
   spam: {

@@ -1,23 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Reply } from '../../handlers/reply.ts';
-import type { Request } from '../../handlers/request.ts';
-import { handle } from '../../handlers/router.ts';
+import { buttonsOf, requester } from '../helpers/handler-requests.ts';
 import { servicesFor, shippedKnowledge } from '../helpers/knowledge.ts';
 
 const services = servicesFor(shippedKnowledge());
-const chat = { id: 1, type: 'private' as const };
-const user = { id: 7, isAdmin: false };
-
-function command(text: string): Promise<Reply> {
-  const [, name = '', args = ''] = /^\/(\S+)\s*([\s\S]*)$/.exec(text) ?? [];
-  return handle({ kind: 'command', command: name, args, chat, user }, services);
-}
-function press(data: string): Promise<Reply> {
-  return handle({ kind: 'callback', data, chat, user }, services);
-}
-function buttons(r: Reply): Array<{ text: string; data: string }> {
-  return r.messages.flatMap((m) => m.buttons ?? []).flat().map((b) => ({ text: b.text, data: 'data' in b ? b.data : b.url }));
-}
+const { command, press, text: say } = requester(services);
+const buttons = buttonsOf;
 
 describe('/carrier', () => {
   it('shows the card: short name, legal name, hotline, sources, categories as buttons with counts', async () => {
@@ -165,9 +153,11 @@ describe('/bulletins, /help and unknown commands', () => {
 });
 
 describe('plain text in a private chat', () => {
-  const text = (t: string): Promise<Reply> => handle({ kind: 'text', text: t, chat, user } satisfies Request, services);
+  const text = say;
   it('answers a carrier name with its card and other words with a search', async () => {
     expect((await text('吉林联通')).messages[0]!.html).toContain('📡 <b>吉林联通</b>');
     expect((await text('一键接入人工')).messages[0]!.html).toContain('🔎 “一键接入人工”');
+    expect((await text('吉林电信宽带老断怎么投诉')).messages[0]!.html).toContain('10000');
+    expect((await text('被骗了怎么办')).messages[0]!.html).toContain('96110');
   });
 });
