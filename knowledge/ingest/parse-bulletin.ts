@@ -20,7 +20,7 @@ import { splitParagraphs, type Paragraph } from './paragraphs.ts';
 import { assignRole, canBeCut, canContinue, opensWithSubject, type RoledParagraph } from './roles.ts';
 
 /** Bumped whenever parsing changes what it extracts, so stored bulletins are parsed again. */
-export const PARSER_VERSION = 2;
+export const PARSER_VERSION = 3;
 
 export class NotABulletinError extends Error {
   override name = 'NotABulletinError';
