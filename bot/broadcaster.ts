@@ -1,6 +1,6 @@
 import type { OutMessage } from '../handlers/reply.ts';
 import type { Logger } from './logger.ts';
-import { WindowLimiter } from './rate-limiter.ts';
+import { WindowLimiter, type Finish } from './rate-limiter.ts';
 import type { StateStore } from './state-store.ts';
 import { classifyTelegramError, sleep } from './telegram-errors.ts';
 
@@ -39,6 +39,8 @@ interface Job {
   parts: OutMessage[];
   readyAt: number;
   failures: number;
+  /** Telegram asked for this very message again after a 429: it goes before anything new. */
+  resendFirst?: boolean;
 }
 
 export interface RunProgress {
@@ -48,6 +50,17 @@ export interface RunProgress {
   dropped: number;
   deferred: number;
   pending: number;
+}
+
+/**
+ * The next job that may go at `t`: a message Telegram asked to have resent
+ * (429) before anything new, else the first ready one. Jobs put back while
+ * a 429 pause lasted would otherwise queue up in front of it.
+ */
+function nextJob(queue: readonly Job[], t: number, busyChats: ReadonlySet<number>): number {
+  const ready = (j: Job): boolean => j.readyAt <= t && !busyChats.has(j.chatId);
+  const resend = queue.findIndex((j) => j.resendFirst === true && ready(j));
+  return resend >= 0 ? resend : queue.findIndex(ready);
 }
 
 /**
@@ -102,7 +115,7 @@ export class Broadcaster {
     try {
       while (queue.length || inFlight.size) {
         const t = this.now();
-        const index = queue.findIndex((j) => j.readyAt <= t && !busyChats.has(j.chatId));
+        const index = nextJob(queue, t, busyChats);
         if (index < 0 || inFlight.size >= this.limits.maxInFlight || this.pausedUntil > t) {
           const nextReady = Math.min(...queue.map((j) => j.readyAt), this.pausedUntil > t ? this.pausedUntil : Infinity);
           const waitMs = Number.isFinite(nextReady) ? Math.max(1, nextReady - t) : 50;
@@ -110,20 +123,22 @@ export class Broadcaster {
           continue;
         }
         const job = queue.splice(index, 1)[0]!;
+        job.resendFirst = false;
         const chatWait = this.chatDelay(job.chatId);
         if (chatWait > 0) {
           job.readyAt = t + chatWait;
           queue.push(job);
           continue;
         }
-        await this.global.acquire();
+        const finish = await this.global.acquire();
         if (this.pausedUntil > this.now()) {
           // A 429 arrived while we waited for the slot: put the job back and honour the pause.
+          finish();
           queue.unshift(job);
           continue;
         }
         busyChats.add(job.chatId);
-        const sending = this.sendNext(job, queue).finally(() => {
+        const sending = this.sendNext(job, queue, finish).finally(() => {
           busyChats.delete(job.chatId);
           inFlight.delete(sending);
         });
@@ -132,7 +147,14 @@ export class Broadcaster {
       this.state.finishRun(runId);
     } finally {
       this.active.delete(runId);
+      this.forgetQuietChats();
     }
+  }
+
+  /** Chats whose gap has passed need no entry; without this the map would hold every chat ever sent to. */
+  private forgetQuietChats(): void {
+    const t = this.now();
+    for (const [chatId, at] of this.lastSentTo) if (at + this.limits.perChatGapMs <= t) this.lastSentTo.delete(chatId);
   }
 
   /** Milliseconds before this chat may get another message. */
@@ -152,17 +174,20 @@ export class Broadcaster {
     return Math.max(0, byGap);
   }
 
-  private async sendNext(job: Job, queue: Job[]): Promise<void> {
+  /** Sends the job's next part; `finish` tells the global limiter when Telegram's answer is in. */
+  private async sendNext(job: Job, queue: Job[], finish: Finish): Promise<void> {
     const run = this.state.run(job.runId);
     const delivery = run?.deliveries.find((d) => d.chatId === job.chatId);
-    if (!delivery || delivery.status !== 'pending') return;
+    const message = delivery?.status === 'pending' ? job.parts[delivery.sentParts] : undefined;
+    if (!delivery || !message) {
+      finish();
+      return;
+    }
     const part = delivery.sentParts;
-    const message = job.parts[part];
-    if (!message) return;
     this.lastSentTo.set(job.chatId, this.now());
     this.groups.get(job.chatId)?.tryTake();
     try {
-      await this.sender.send(job.chatId, message);
+      await this.sender.send(job.chatId, message).finally(finish);
     } catch (e) {
       this.onFailure(job, queue, e);
       return;
@@ -182,6 +207,7 @@ export class Broadcaster {
       case 'rate_limited':
         this.pausedUntil = Math.max(this.pausedUntil, t + failure.retryAfterMs);
         job.readyAt = t + failure.retryAfterMs;
+        job.resendFirst = true;
         queue.unshift(job);
         this.log.warn('broadcast rate limited; pausing', { chatId: job.chatId, retryAfterMs: failure.retryAfterMs });
         return;
@@ -189,13 +215,17 @@ export class Broadcaster {
         this.state.markGone(job.runId, job.chatId, failure.reason);
         this.log.info('chat unreachable; unsubscribed', { chatId: job.chatId, reason: failure.reason });
         return;
-      case 'migrated':
+      case 'migrated': {
+        // If the supergroup subscribed on its own, this run already owes it a digest: sending this one too would double it.
+        const covered = this.state.run(job.runId)?.deliveries.some((d) => d.chatId === failure.toChatId) ?? false;
         this.state.markMigrated(job.chatId, failure.toChatId);
-        this.log.info('group migrated to a supergroup; subscription moved', { from: job.chatId, to: failure.toChatId });
+        this.log.info('group migrated to a supergroup; subscription moved', { from: job.chatId, to: failure.toChatId, covered });
+        if (covered) return;
         job.chatId = failure.toChatId;
         job.readyAt = 0;
         queue.unshift(job);
         return;
+      }
       case 'transient':
       case 'rejected': {
         const delay = this.limits.retryDelaysMs[job.failures];

@@ -21,7 +21,8 @@ export interface RunResult {
  * digest halfway, and a crash cannot lose or repeat one.
  */
 export class DigestRunner {
-  private running: Promise<RunResult> | undefined;
+  /** The run (or the resumption of interrupted ones) going on now; runAll waits its turn by refusing. */
+  private running: Promise<unknown> | undefined;
 
   constructor(
     private readonly state: StateStore,
@@ -35,12 +36,18 @@ export class DigestRunner {
     return this.running !== undefined;
   }
 
-  /** Finishes runs a crash interrupted. Call once at startup, before any new run. */
+  /**
+   * Finishes runs a crash interrupted. Call once at startup, before any new
+   * run. It counts as a run: a scheduled run or /broadcast meanwhile is
+   * refused, since it would compose again the digests still owed here.
+   */
   async resume(): Promise<void> {
-    for (const run of this.state.unfinishedRuns()) {
-      this.log.info('resuming an interrupted broadcast', { runId: run.id });
-      await this.broadcaster.drain(run.id);
-    }
+    await this.exclusively(async () => {
+      for (const run of this.state.unfinishedRuns()) {
+        this.log.info('resuming an interrupted broadcast', { runId: run.id });
+        await this.broadcaster.drain(run.id);
+      }
+    });
   }
 
   /**
@@ -48,11 +55,16 @@ export class DigestRunner {
    * asked for while one is going returns undefined.
    */
   runAll(reason: 'scheduled' | 'manual'): Promise<RunResult> | undefined {
+    return this.exclusively(() => this.execute(reason, this.state.activeSubscriptions()));
+  }
+
+  private exclusively<T>(work: () => Promise<T>): Promise<T> | undefined {
     if (this.running) return undefined;
-    this.running = this.execute(reason, this.state.activeSubscriptions()).finally(() => {
+    const running = work().finally(() => {
       this.running = undefined;
     });
-    return this.running;
+    this.running = running;
+    return running;
   }
 
   /** /digest: this chat's pending digest, now. 'nothing' when there is nothing new. */
@@ -73,7 +85,11 @@ export class DigestRunner {
     const digests: Record<string, OutMessage[]> = {};
     const deliveries: Delivery[] = [];
     const nothingNew: number[] = [];
+    // A chat still owed a digest by an unfinished run (a /digest being sent) gets nothing more until it has it:
+    // its cursor has not moved yet, so it would be composed the same news twice.
+    const owed = new Set(this.state.unfinishedRuns().flatMap((r) => r.deliveries.filter((d) => d.status === 'pending').map((d) => d.chatId)));
     for (const sub of subs) {
+      if (owed.has(sub.chatId)) continue;
       const partial = this.state.partlyDelivered(sub.chatId);
       const partialMessages = partial && this.state.digest(partial.digest);
       if (partial && partialMessages) {

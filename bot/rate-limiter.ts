@@ -1,14 +1,43 @@
 import { sleep } from './telegram-errors.ts';
 
 /**
+ * How late a start may be and still count as on time: timers fire a
+ * millisecond or two after they are due, and that lateness must not push
+ * every later start back with it.
+ */
+const ON_TIME_MS = 4;
+
+/** A start whose answer never came is forgotten after this long, so a hung request cannot block the window for ever. */
+const UNFINISHED_FORGOTTEN_MS = 120_000;
+
+/** Called when the request a start stood for has its answer (or has failed). */
+export type Finish = () => void;
+
+interface Start {
+  readonly at: number;
+  endedAt?: number;
+}
+
+/**
  * At most `limit` starts in any window of `windowMs`, evenly spaced.
- * `slackMs` widens the window a little: the limit is judged where the
- * messages arrive, and network jitter can bring two sends closer there
- * than they left here.
+ *
+ * The limit is judged where the requests arrive, and a request can reach
+ * the far end later than it left here (a busy event loop, a slow socket),
+ * which would crowd it against the ones after it. So a start keeps
+ * counting against the window until `windowMs` after its answer came back
+ * (the latest moment the far end can have seen it), and at least until
+ * `windowMs + slackMs` after it began, for requests still in flight.
+ * Callers report the answer by calling the Finish that acquire() gives.
+ *
+ * Starts follow a fixed schedule, one slot every (windowMs + slackMs) /
+ * limit, rather than "a gap after the last start": otherwise each timer's
+ * lateness would add up and the pace sink below the limit. The window
+ * check on the real times stays the hard bound.
  */
 export class WindowLimiter {
-  private readonly starts: number[] = [];
+  private starts: Start[] = [];
   private readonly gap: number;
+  private nextSlot = Number.NEGATIVE_INFINITY;
   private chain: Promise<void> = Promise.resolve();
 
   constructor(
@@ -24,28 +53,50 @@ export class WindowLimiter {
   /** How long until a start would be allowed; 0 if now. */
   delay(): number {
     const t = this.now();
-    const span = this.windowMs + this.slackMs;
-    while (this.starts.length && this.starts[0]! <= t - span) this.starts.shift();
-    const last = this.starts.at(-1);
-    const byGap = last === undefined ? 0 : last + this.gap - t;
-    const byWindow = this.starts.length >= this.limit ? this.starts[this.starts.length - this.limit]! + span - t : 0;
-    return Math.max(0, byGap, byWindow);
+    this.forget(t);
+    const countingUntil = this.starts
+      .map((s) => this.countsUntil(s))
+      .filter((c) => c > t)
+      .sort((a, b) => b - a);
+    const byWindow = countingUntil.length >= this.limit ? countingUntil[this.limit - 1]! - t : 0;
+    return Math.max(0, this.nextSlot - t, byWindow);
   }
 
-  /** Waits for a slot and takes it. Callers are served in order. */
-  acquire(): Promise<void> {
+  /** Waits for a slot and takes it; call the Finish when the request has its answer. Callers are served in order. */
+  acquire(): Promise<Finish> {
     const turn = this.chain.then(async () => {
       for (let d = this.delay(); d > 0; d = this.delay()) await this.wait(d);
-      this.starts.push(this.now());
+      return this.take();
     });
-    this.chain = turn;
+    this.chain = turn.then(() => undefined);
     return turn;
   }
 
-  /** Takes a slot without waiting; false if none is free. */
+  /** Takes a slot without waiting, for a request taken as answered at once; false if none is free. */
   tryTake(): boolean {
     if (this.delay() > 0) return false;
-    this.starts.push(this.now());
+    this.take()();
     return true;
+  }
+
+  /** Records a start now; the next slot is a gap after the slot this one was due, or after now if it came well after that (idle). */
+  private take(): Finish {
+    const t = this.now();
+    const start: Start = { at: t };
+    this.starts.push(start);
+    const due = t - this.nextSlot <= ON_TIME_MS ? this.nextSlot : t;
+    this.nextSlot = due + this.gap;
+    return () => {
+      start.endedAt ??= this.now();
+    };
+  }
+
+  private countsUntil(s: Start): number {
+    return Math.max(s.at + this.windowMs + this.slackMs, (s.endedAt ?? s.at) + this.windowMs);
+  }
+
+  /** Drops starts that no longer count; unfinished ones stay, since their answer may yet move their time. */
+  private forget(t: number): void {
+    this.starts = this.starts.filter((s) => this.countsUntil(s) > t || (s.endedAt === undefined && s.at > t - UNFINISHED_FORGOTTEN_MS));
   }
 }

@@ -1,4 +1,5 @@
-import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
+import { open as openFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { z } from 'zod';
@@ -111,8 +112,10 @@ export class StateStore {
   private data: StateData = emptyState();
   private sinceCompaction = 0;
   private compacting: Promise<void> = Promise.resolve();
-  /** Opened once in append mode; compaction truncates the file in place, so the descriptor stays valid. */
+  /** Opened in append mode; compaction replaces the file, and the descriptor with it. */
   private fd: number | undefined;
+  /** The journal's length: events recorded after a moment start at its value then. */
+  private journalBytes = 0;
 
   constructor(
     readonly dataDir: string,
@@ -128,43 +131,56 @@ export class StateStore {
     const db = new Low(this.file, emptyState());
     await db.read();
     this.data = db.data;
-    for (const event of this.readJournal()) if (event.seq > this.data.journalSeq) this.apply(event);
+    const journal = this.readJournal();
+    for (const event of journal.events) if (event.seq > this.data.journalSeq) this.apply(event);
+    // A torn last line is cut off: the next event appended would otherwise be glued to it, damaging the journal for good.
+    if (journal.intactBytes < journal.totalBytes) truncateSync(this.journalPath, journal.intactBytes);
+    this.journalBytes = journal.intactBytes;
   }
 
-  private readJournal(): StateEvent[] {
-    let raw: string;
+  /** The journal's events, and how many of its bytes hold whole events. */
+  private readJournal(): { events: StateEvent[]; intactBytes: number; totalBytes: number } {
+    let raw: Buffer;
     try {
-      raw = readFileSync(this.journalPath, 'utf8');
+      raw = readFileSync(this.journalPath);
     } catch {
-      return [];
+      return { events: [], intactBytes: 0, totalBytes: 0 };
     }
-    const lines = raw.split('\n');
     const events: StateEvent[] = [];
-    lines.forEach((line, i) => {
-      if (!line.trim()) return;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(line);
-      } catch {
-        // A crash mid-append leaves at most the last line half-written; that event never took effect.
-        if (i >= lines.length - 2) return;
-        throw new DamagedFileError(this.journalPath, `第 ${i + 1} 行不是有效的 JSON`);
+    let offset = 0;
+    for (let lineNo = 1; offset < raw.length; lineNo++) {
+      const newline = raw.indexOf(0x0a, offset);
+      const end = newline < 0 ? raw.length : newline + 1;
+      const line = raw.toString('utf8', offset, end);
+      if (line.trim()) {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(line);
+        } catch {
+          // A crash mid-append leaves at most the last line half-written; that event never took effect.
+          if (!raw.subarray(end).toString('utf8').trim()) break;
+          throw new DamagedFileError(this.journalPath, `第 ${lineNo} 行不是有效的 JSON`);
+        }
+        const result = StateEvent.safeParse(parsed);
+        if (!result.success) throw new DamagedFileError(this.journalPath, `第 ${lineNo} 行不符合数据格式`);
+        events.push(result.data);
       }
-      const result = StateEvent.safeParse(parsed);
-      if (!result.success) throw new DamagedFileError(this.journalPath, `第 ${i + 1} 行不符合数据格式`);
-      events.push(result.data);
-    });
-    return events;
+      offset = end;
+    }
+    return { events, intactBytes: offset, totalBytes: raw.length };
   }
 
   /** Journals an event durably, then applies it. */
   private record(event: NewEvent): void {
     const full = { ...event, seq: this.data.journalSeq + 1 } as StateEvent;
+    const line = `${JSON.stringify(full)}\n`;
     this.fd ??= openSync(this.journalPath, 'a');
-    appendFileSync(this.fd, `${JSON.stringify(full)}\n`);
+    appendFileSync(this.fd, line);
     fsyncSync(this.fd);
+    this.journalBytes += Buffer.byteLength(line);
     this.apply(full);
-    if (++this.sinceCompaction >= COMPACT_EVERY) void this.compact();
+    // A compaction that fails (disk full) loses nothing: the journal still holds every event, and the next one tries again.
+    if (++this.sinceCompaction >= COMPACT_EVERY) this.compact().catch(() => undefined);
   }
 
   private apply(ev: StateEvent): void {
@@ -184,9 +200,8 @@ export class StateStore {
           sub.endedReason = ev.reason;
           if (ev.e === 'gone') d.totals.unsubscribedByTelegram++;
         }
-        if (ev.e === 'gone') {
-          for (const del of this.deliveriesFor(ev.chatId)) if (del.status === 'pending' || del.status === 'deferred') del.status = 'dropped';
-        }
+        // Either way nothing more goes to the chat: /unsubscribe stops a broadcast that has not reached it yet.
+        for (const del of this.deliveriesFor(ev.chatId)) if (del.status === 'pending' || del.status === 'deferred') del.status = 'dropped';
         break;
       }
       case 'cursor': {
@@ -217,8 +232,20 @@ export class StateStore {
       }
       case 'migrated': {
         const sub = d.subscriptions.find((s) => s.chatId === ev.from);
-        if (sub) sub.chatId = ev.to;
-        for (const del of this.deliveriesFor(ev.from)) del.chatId = ev.to;
+        const own = d.subscriptions.find((s) => s.chatId === ev.to);
+        // A supergroup that subscribed by itself keeps its own settings; the old group's record goes.
+        if (sub && own) d.subscriptions = d.subscriptions.filter((s) => s !== sub);
+        else if (sub) Object.assign(sub, { chatId: ev.to, chatType: sub.chatType === 'group' ? 'supergroup' : sub.chatType });
+        for (const run of d.runs) {
+          if (run.finishedAt) continue;
+          const moved = run.deliveries.find((x) => x.chatId === ev.from);
+          if (!moved) continue;
+          // One digest per chat and run: if the supergroup has its own delivery, the old group's is void.
+          if (run.deliveries.some((x) => x.chatId === ev.to)) {
+            if (moved.status === 'pending' || moved.status === 'deferred') moved.status = 'dropped';
+            moved.lastError = `migrated to ${ev.to}`;
+          } else moved.chatId = ev.to;
+        }
         break;
       }
       case 'failure': {
@@ -260,19 +287,40 @@ export class StateStore {
     this.fd = undefined;
   }
 
-  /** Folds the journal into the snapshot. The snapshot is written (atomically) before the journal is cleared. */
+  /**
+   * Folds the journal into the snapshot. The snapshot is written (atomically)
+   * before the journal is cut, and the journal is replaced atomically too, so
+   * a crash at any point leaves a snapshot and a journal that together give
+   * every event (replayed events already in the snapshot are skipped by seq).
+   */
   compact(): Promise<void> {
-    this.compacting = this.compacting.then(async () => {
+    const fold = async (): Promise<void> => {
       this.sinceCompaction = 0;
-      const db = new Low(this.file, emptyState());
-      db.data = structuredClone(this.data);
-      const upTo = db.data.journalSeq;
-      await db.write();
-      // Events recorded while the snapshot was being written stay in the journal.
-      const keep = this.readJournal().filter((e) => e.seq > upTo);
-      writeFileSync(this.journalPath, keep.map((e) => `${JSON.stringify(e)}\n`).join(''));
-    });
+      // Serialised at once, in one go: exactly the state after the events so far, with no copy
+      // of it kept while the file is written, and nothing read back to check (it would cost a
+      // full parse of a 10,000-chat state, tens of megabytes and a long pause, every few thousand events).
+      const snapshot = JSON.stringify(this.data);
+      const cut = this.journalBytes;
+      await replaceFile(this.snapshotPath, snapshot);
+      this.keepJournalFrom(cut);
+    };
+    this.compacting = this.compacting.catch(() => undefined).then(fold);
     return this.compacting;
+  }
+
+  /** Keeps the journal's bytes from `cut` on (events recorded while the snapshot was written). */
+  private keepJournalFrom(cut: number): void {
+    let rest = Buffer.alloc(0);
+    try {
+      rest = readFileSync(this.journalPath).subarray(cut);
+    } catch {
+      // No journal yet: nothing to keep.
+    }
+    replaceFileSync(this.journalPath, rest);
+    // The descriptor still points at the file just replaced.
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    this.journalBytes = rest.length;
   }
 
   // --- reads ---
@@ -351,4 +399,29 @@ export class StateStore {
   finishRun(runId: string, at = new Date()): void {
     this.record({ e: 'run-done', run: runId, at: at.toISOString() });
   }
+}
+
+/** Writes a file whole or not at all: a synced temporary file renamed over it. */
+async function replaceFile(path: string, text: string): Promise<void> {
+  const tmp = `${path}.tmp`;
+  const handle = await openFile(tmp, 'w');
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  renameSync(tmp, path);
+}
+
+function replaceFileSync(path: string, bytes: Uint8Array): void {
+  const tmp = `${path}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    writeFileSync(fd, bytes);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
 }

@@ -145,3 +145,48 @@ describe('broadcaster', () => {
     }
   });
 });
+
+describe('broadcaster, fixed cases', () => {
+  it('resends the message a 429 refused before the messages that waited behind the pause', async () => {
+    const state = await setup([1, 2, 3]);
+    const attempts: number[] = [];
+    let refused = false;
+    // Answers at once, so the 429 is in before the next slot (10 ms later) comes up.
+    const sender: Sender = {
+      send: async (chatId) => {
+        attempts.push(chatId);
+        if (chatId === 1 && !refused) {
+          refused = true;
+          throw telegramError(429, 'Too Many Requests: retry after 1', { retry_after: 1 });
+        }
+      },
+    };
+    await new Broadcaster(state, sender, quiet, { ...fast, perSecond: 100 }).drain('r1');
+    // Chat 2 had its slot while the pause began; it must not jump ahead of the message Telegram asked for again.
+    expect(attempts).toEqual([1, 1, 2, 3]);
+  });
+
+  it('sends one digest, not two, when a group migrates into a supergroup that subscribed on its own', async () => {
+    const state = await setup([-5, -1005], 1, 'group');
+    const tg = new FakeTelegram();
+    tg.failNext(-5, telegramError(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: -1005 }));
+    await new Broadcaster(state, tg, quiet, fast).drain('r1');
+    expect(tg.to(-1005)).toHaveLength(1);
+    expect(state.allSubscriptions().filter((s) => s.chatId === -1005)).toHaveLength(1);
+    expect(state.subscription(-5)).toBeUndefined();
+    expect(state.run('r1')!.deliveries.map((d) => [d.chatId, d.status])).toEqual([
+      [-5, 'dropped'],
+      [-1005, 'sent'],
+    ]);
+  });
+
+  it('sends nothing more to a chat that unsubscribes while the run is going', async () => {
+    const state = await setup([1, 2, 3]);
+    const tg = new FakeTelegram();
+    state.unsubscribe(2, '用户退订');
+    await new Broadcaster(state, tg, quiet, fast).drain('r1');
+    expect(tg.attempts.map((a) => a.chatId)).toEqual([1, 3]);
+    expect(state.run('r1')!.deliveries.find((d) => d.chatId === 2)!.status).toBe('dropped');
+    expect(state.run('r1')!.finishedAt).toBeDefined();
+  });
+});

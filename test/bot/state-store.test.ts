@@ -70,7 +70,48 @@ describe('state store', () => {
     appendFileSync(a.journalPath, '{"e":"subscribe","seq":2,"sub":{"chatId":');
     expect((await reopen()).allSubscriptions()).toHaveLength(1);
     appendFileSync(a.journalPath, '\n{"e":"cursor","seq":3,"chatId":1,"cursor":9}\n');
-    await expect(reopen()).rejects.toThrow(/state\.journal.*第 2 行/);
+    writeFileSync(a.journalPath, readFileSync(a.journalPath, 'utf8').replace('"e":"cursor"', '"e":"cursor",,'));
+    appendFileSync(a.journalPath, '{"e":"cursor","seq":4,"chatId":1,"cursor":9}\n');
+    await expect(reopen()).rejects.toThrow(/state\.journal.*第 \d 行不是有效的 JSON/);
+  });
+
+  it('cuts a torn last line off at startup, so the events recorded after it are not glued to it', async () => {
+    const a = await reopen();
+    a.subscribe(sub(1));
+    // kill -9 (or a power cut) in the middle of an append.
+    appendFileSync(a.journalPath, '{"e":"cursor","seq":2,"chatId":1,"cur');
+    const b = await reopen();
+    b.advanceCursor(1, 7);
+    b.subscribe(sub(2));
+    // Without the cut, the torn line would now sit in the middle, and the journal could never be read again.
+    const c = await reopen();
+    expect(c.subscription(1)?.cursor).toBe(7);
+    expect(c.allSubscriptions().map((s) => s.chatId)).toEqual([1, 2]);
+    expect(readFileSync(a.journalPath, 'utf8')).not.toContain('"cur\n');
+  });
+
+  it('keeps events recorded while a compaction writes the snapshot, and writes later ones to the new journal', async () => {
+    const a = await reopen();
+    a.subscribe(sub(1));
+    const compacting = a.compact();
+    let done = false;
+    void compacting.then(() => (done = true));
+    // Keep recording while the snapshot is being written and synced.
+    let cursor = 1;
+    while (!done) {
+      a.advanceCursor(1, ++cursor);
+      await new Promise((r) => setImmediate(r));
+    }
+    a.subscribe(sub(2));
+    const snapshotSeq = (JSON.parse(readFileSync(a.snapshotPath, 'utf8')) as { journalSeq: number }).journalSeq;
+    const journalSeqs = readFileSync(a.journalPath, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { seq: number }).seq);
+    // The journal holds exactly the events after the snapshot: some recorded mid-write, then the last subscribe.
+    expect(journalSeqs.length).toBeGreaterThan(1);
+    expect(journalSeqs[0]).toBe(snapshotSeq + 1);
+    expect(journalSeqs).toEqual(journalSeqs.map((_, i) => snapshotSeq + 1 + i));
+    const b = await reopen();
+    expect(b.subscription(1)?.cursor).toBe(cursor);
+    expect(b.allSubscriptions().map((s) => s.chatId)).toEqual([1, 2]);
   });
 
   it('unsubscribes chats Telegram says are gone, dropping their pending deliveries', async () => {
@@ -92,7 +133,8 @@ describe('state store', () => {
     a.startRun({ id: 'q', reason: 'scheduled', startedAt: 'x', uptoSeq: 9, deliveries: [], nothingNew: [5] }, {});
     const b = await reopen();
     expect(b.subscription(-100)).toBeUndefined();
-    expect(b.subscription(-100200)?.chatType).toBe('group');
+    // Telegram migrates a group to a supergroup: that is what the chat is now.
+    expect(b.subscription(-100200)?.chatType).toBe('supergroup');
     expect(b.subscription(5)?.cursor).toBe(9);
   });
 });

@@ -39,7 +39,8 @@ export interface BotApiCall {
   respondedAt?: number;
   status?: number;
   response?: unknown;
-  answeredBy?: 'upstream' | 'stub' | 'fault';
+  /** 'dropped': the bot hung up while the proxy held the call (see slowDown, hold), so it never reached "Telegram". */
+  answeredBy?: 'upstream' | 'stub' | 'fault' | 'responder' | 'dropped';
 }
 
 /** A complete HTTP answer the proxy gives instead of asking the emulator. */
@@ -74,7 +75,30 @@ export const faults = {
   serverError(status = 500): CannedReply {
     return telegramError(status, status === 502 ? 'Bad Gateway' : 'Internal Server Error');
   },
+  /** A group that became a supergroup: Telegram names the new chat in parameters.migrate_to_chat_id. */
+  migratedTo(newChatId: number): CannedReply {
+    return telegramError(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: newChatId });
+  },
 };
+
+/** Successful answers for methods the emulator lacks, shaped as Telegram shapes them. */
+export const answers = {
+  /** getChatMember: the user's standing in the chat ('creator', 'administrator', 'member', …). */
+  chatMember(userId: number, status: 'creator' | 'administrator' | 'member' | 'restricted' | 'left' | 'kicked'): CannedReply {
+    return { status: 200, body: { ok: true, result: { status, user: { id: userId, is_bot: false, first_name: `用户${userId}` } } } };
+  },
+};
+
+/** Answers a call itself, or returns undefined to let it go on (to later responders, stubs, the emulator). */
+export type Responder = (call: BotApiCall) => CannedReply | undefined;
+
+/** Calls held at the proxy until released: a moment when requests are in flight but not yet at "Telegram". */
+export interface HeldCalls {
+  /** The calls held so far, in arrival order. */
+  held(): readonly BotApiCall[];
+  /** Lets the held calls (and later ones) through; those whose bot hung up meanwhile are dropped. */
+  release(): void;
+}
 
 function telegramError(code: number, description: string, parameters?: Record<string, unknown>): CannedReply {
   return { status: code, body: { ok: false, error_code: code, description, ...(parameters ? { parameters } : {}) } };
@@ -127,11 +151,28 @@ export interface BotApiProxyOptions {
   readonly maxLongPollMs?: number;
   /** How often a held getUpdates asks the emulator for news. */
   readonly upstreamPollIntervalMs?: number;
+  /**
+   * Answer sendMessage here, as Telegram would, instead of asking the
+   * emulator: for runs with hundreds of chats. Faults, slowdowns and the
+   * call log work as for any other call.
+   */
+  readonly answerSendMessage?: boolean;
 }
 
 interface StoredFault {
   readonly rule: FaultRule;
   remaining: number;
+}
+
+interface Slowdown {
+  readonly method: string;
+  readonly ms: number | ((call: BotApiCall) => number);
+}
+
+interface Gate {
+  readonly method: string;
+  readonly calls: BotApiCall[];
+  readonly opened: Promise<void>;
 }
 
 type MutableCall = { -readonly [K in keyof BotApiCall]: BotApiCall[K] };
@@ -150,6 +191,10 @@ export class BotApiProxy {
   private nextUpdateId = 1;
   private acked = 0;
   private closing = false;
+  private responders: Array<{ readonly method: string; readonly answer: Responder }> = [];
+  private slowdowns: Slowdown[] = [];
+  private gates: Gate[] = [];
+  private readonly sentMessageIds = new Map<string, number>();
 
   private constructor(
     private readonly server: Server,
@@ -162,6 +207,7 @@ export class BotApiProxy {
       stubs: DEFAULT_STUBS,
       maxLongPollMs: 10_000,
       upstreamPollIntervalMs: 20,
+      answerSendMessage: false,
       ...options,
       upstream: options.upstream.replace(/\/+$/, ''),
     });
@@ -207,6 +253,50 @@ export class BotApiProxy {
 
   clearFaults(): void {
     this.faultRules = [];
+  }
+
+  /**
+   * Answers a method with a function of the call (e.g. getChatMember by
+   * user_id), after faults and before stubs and the emulator. Returns the remover.
+   */
+  respond(method: string, responder: Responder): () => void {
+    const entry = { method, answer: responder };
+    this.responders.push(entry);
+    return () => {
+      this.responders = this.responders.filter((r) => r !== entry);
+    };
+  }
+
+  /**
+   * Makes "Telegram" slow: matching calls wait this long after arriving,
+   * before anything answers or the emulator sees them. A call whose bot
+   * hangs up meanwhile (killed) is dropped, as a request that never got
+   * through. Returns the remover.
+   */
+  slowDown(method: string, ms: number | ((call: BotApiCall) => number)): () => void {
+    const entry: Slowdown = { method, ms };
+    this.slowdowns.push(entry);
+    return () => {
+      this.slowdowns = this.slowdowns.filter((s) => s !== entry);
+    };
+  }
+
+  /**
+   * Holds every further call to a method at the proxy until release():
+   * the bot has sent them, "Telegram" has not seen them. Calls whose bot
+   * hangs up while held are dropped.
+   */
+  hold(method: string): HeldCalls {
+    let open: () => void = () => undefined;
+    const gate: Gate = { method, calls: [], opened: new Promise<void>((resolve) => (open = resolve)) };
+    this.gates.push(gate);
+    return {
+      held: () => gate.calls,
+      release: () => {
+        this.gates = this.gates.filter((g) => g !== gate);
+        open();
+      },
+    };
   }
 
   /**
@@ -281,11 +371,18 @@ export class BotApiProxy {
     };
     this.log.push(call);
     if (method === 'getUpdates') this.noteOffset(call);
+    else if (!(await this.delivers(call, res))) {
+      // The bot hung up while the call was held: as far as "Telegram" knows, it never came.
+      this.finish(call, 499, { error: 'client closed the connection before the call got through' }, 'dropped');
+      return;
+    }
 
     let answer: CannedReply & { by: NonNullable<BotApiCall['answeredBy']> };
     try {
       const fault = this.takeFault(call);
+      const responded = fault ? undefined : this.respondTo(call);
       if (fault) answer = { ...fault, by: 'fault' };
+      else if (responded) answer = { ...responded, by: 'responder' };
       else if (method === 'getFile') answer = { ...this.getFile(params), by: 'stub' };
       else if (Object.hasOwn(this.options.stubs, method)) answer = { status: 200, body: { ok: true, result: this.options.stubs[method] }, by: 'stub' };
       else if (method === 'getUpdates') answer = { ...(await this.longPoll(call, req, res, url.pathname, body)), by: 'upstream' };
@@ -300,6 +397,57 @@ export class BotApiProxy {
     call.answeredBy = answer.by;
     call.respondedAt = now();
     if (!res.destroyed) res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
+  }
+
+  /**
+   * Waits out slowdowns and gates for this call; false when the bot hung up
+   * meanwhile. Checked only before answering, never after: once "Telegram"
+   * has a call, it counts whether or not the bot hears back.
+   */
+  private async delivers(call: BotApiCall, res: ServerResponse): Promise<boolean> {
+    const gates = this.gates.filter((g) => g.method === call.method);
+    const waitMs = this.slowdowns
+      .filter((s) => s.method === '*' || s.method === call.method)
+      .reduce((sum, s) => sum + (typeof s.ms === 'number' ? s.ms : s.ms(call)), 0);
+    if (!gates.length && waitMs <= 0) return true;
+    let hungUp = false;
+    res.once('close', () => {
+      hungUp = !res.writableFinished;
+    });
+    for (const g of gates) g.calls.push(call);
+    await Promise.all([...gates.map((g) => g.opened), waitMs > 0 ? delay(waitMs) : undefined]);
+    return !hungUp && !res.destroyed;
+  }
+
+  private respondTo(call: BotApiCall): CannedReply | undefined {
+    for (const r of this.responders) {
+      if (r.method !== '*' && r.method !== call.method) continue;
+      const answer = r.answer(call);
+      if (answer) return answer;
+    }
+    if (call.method === 'sendMessage' && this.options.answerSendMessage) return this.sentMessage(call);
+    return undefined;
+  }
+
+  /** What Telegram answers to an accepted sendMessage: the Message, numbered per chat. */
+  private sentMessage(call: BotApiCall): CannedReply {
+    const chat = String(call.chatId);
+    const messageId = (this.sentMessageIds.get(chat) ?? 0) + 1;
+    this.sentMessageIds.set(chat, messageId);
+    const chatId = typeof call.chatId === 'number' ? call.chatId : Number(call.chatId);
+    return {
+      status: 200,
+      body: {
+        ok: true,
+        result: {
+          message_id: messageId,
+          date: Math.floor(Date.now() / 1000),
+          chat: chatId < 0 ? { id: chatId, type: 'group', title: `群${chatId}` } : { id: chatId, type: 'private', first_name: `用户${chatId}` },
+          from: { id: 1, is_bot: true, first_name: 'carrier-watch' },
+          text: String(call.params['text'] ?? ''),
+        },
+      },
+    };
   }
 
   /** Telegram's getFile: the File of a hosted file; any other id is refused as Telegram refuses it. */

@@ -9,7 +9,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { afterAll, beforeAll } from 'vitest';
-import { BotApiProxy, isRecord, type BotApiCall, type DeliveredUpdate, type FaultRule } from './bot-api-proxy.ts';
+import { BotApiProxy, isRecord, type BotApiCall, type BotApiProxyOptions, type DeliveredUpdate, type FaultRule } from './bot-api-proxy.ts';
 
 /**
  * Runs the real bot (`tsx bot/main.ts`, what `npm start` runs) against the
@@ -114,6 +114,10 @@ export interface BotHarnessOptions {
   readonly env?: Readonly<Record<string, string>>;
   readonly readyTimeoutMs?: number;
   readonly replyTimeoutMs?: number;
+  /** Options for the BotApiProxy (besides upstream), e.g. answerSendMessage. */
+  readonly proxy?: Omit<BotApiProxyOptions, 'upstream'>;
+  /** Fills the fresh DATA_DIR before the bot first starts (state to resume, knowledge to serve). */
+  readonly prepareDataDir?: (dataDir: string) => Promise<void>;
 }
 
 /** The part of telegram-test-api's client the harness uses. Its own typings need the absent `typegram`. */
@@ -195,12 +199,43 @@ export class BotHarness {
   /** Starts emulator, proxy and bot; resolves once the bot logged "bot ready" and is polling. */
   async start(): Promise<void> {
     this.emulatorServer = await startEmulator();
-    this.apiProxy = await BotApiProxy.start({ upstream: this.emulatorServer.config.apiURL });
+    this.apiProxy = await BotApiProxy.start({ ...this.options.proxy, upstream: this.emulatorServer.config.apiURL });
     for (const rule of this.options.faults ?? []) this.apiProxy.injectFault(rule);
     this.tempDataDir = await mkdtemp(join(tmpdir(), 'carrier-watch-e2e-'));
-    this.spawnBot(this.apiProxy.url, this.tempDataDir);
+    await this.options.prepareDataDir?.(this.tempDataDir);
+    await this.launchBot();
+  }
+
+  /**
+   * kill -9 of the bot's whole process group (tsx and its node child), as a
+   * crash or the OOM killer would: no shutdown handlers, no final writes.
+   * Resolves once it has exited.
+   */
+  async kill(): Promise<void> {
+    this.signalBot('SIGKILL');
+    if (!(await this.waitForExit(5_000))) throw new Error('the bot did not die from SIGKILL within 5 s');
+  }
+
+  /**
+   * Starts the bot again on the same DATA_DIR, emulator and proxy (after
+   * kill() or a crash); resolves once the new process is ready and polling.
+   * Logs and the proxy's call log keep both lives.
+   */
+  async restart(): Promise<void> {
+    if (this.child && !this.exited) await this.kill();
+    await this.launchBot();
+  }
+
+  /** Spawns the bot and waits for this life's "bot ready" and its first getUpdates. */
+  private async launchBot(): Promise<void> {
+    const linesBefore = this.stderrLines.length;
+    const callsBefore = this.proxy.calls.length;
+    this.exited = undefined;
+    this.spawnBot(this.proxy.url, this.dataDir);
     await this.waitFor(
-      () => this.logs().some((l) => l.msg === 'bot ready') && this.proxy.callsTo('getUpdates').length > 0,
+      () =>
+        this.stderrLines.slice(linesBefore).some((line) => parseLogLine(line)?.msg === 'bot ready') &&
+        this.proxy.calls.slice(callsBefore).some((c) => c.method === 'getUpdates'),
       this.readyTimeoutMs,
       'the bot to log "bot ready" and start polling',
     );
@@ -339,11 +374,13 @@ export class BotHarness {
     });
     this.child = child;
     child.once('exit', (code, signal) => {
-      this.exited = { code, signal };
+      // A previous life's exit must not mark a restarted bot as gone.
+      if (this.child === child) this.exited = { code, signal };
     });
     createInterface({ input: child.stderr! }).on('line', (line) => this.stderrLines.push(line));
     createInterface({ input: child.stdout! }).on('line', (line) => this.stdoutLines.push(line));
-    // A crashed test run must not leave a polling bot behind.
+    // A crashed test run must not leave a polling bot behind (one listener, however often the bot restarts).
+    process.off('exit', this.killOnExit);
     process.once('exit', this.killOnExit);
   }
 
@@ -598,7 +635,7 @@ function inheritedEnv(): NodeJS.ProcessEnv {
  * telegram-test-api treats port 0 as "use 9000", so ask the OS for a free
  * port first; retry if another process grabs it in between.
  */
-async function startEmulator(): Promise<TelegramServer> {
+export async function startEmulator(): Promise<TelegramServer> {
   for (let attempt = 1; ; attempt++) {
     const server = new TelegramServer({ host: '127.0.0.1', port: await freePort() });
     try {
