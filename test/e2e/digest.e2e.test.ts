@@ -1,5 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { setTimeout as delay } from 'node:timers/promises';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeSchedule } from '../../bot/digest-schedule.ts';
 import { answers, type BotApiCall } from '../helpers/bot-api-proxy.ts';
 import { buttonsOf, onlyReply, useBot, type BotHarness, type BotMessage, type ChatRef, type Interaction } from '../helpers/e2e-harness.ts';
-import { ROOT, runCli } from '../helpers/run-cli.ts';
+import { readShipped } from '../helpers/knowledge.ts';
+import { runCli } from '../helpers/run-cli.ts';
 import { telegramHtmlProblem } from '../helpers/telegram-html.ts';
 
 /**
@@ -95,11 +94,11 @@ describe('digests in the running bot', () => {
   it('sends a digest of a bulletin `npm run ingest` added, once', async () => {
     const reloadsBefore = reloads(bot);
     const file = join(scratch, `${LIAONING_TITLE}.txt`);
-    await writeFile(file, seedBulletin().replaceAll('吉林', '辽宁'), 'utf8');
+    await writeFile(file, readShipped('000').replaceAll('吉林', '辽宁'), 'utf8');
     const cli = await runCli('bot/cli/ingest.ts', [file], { DATA_DIR: bot.dataDir });
     expect(cli.code, cli.stdout + cli.stderr).toBe(0);
     // The bot notices the file change by polling its mtime.
-    await eventually(() => reloads(bot) > reloadsBefore, 10_000, 'the bot to reload its knowledge');
+    await bot.waitUntil(() => reloads(bot) > reloadsBefore, 10_000, 'the bot to reload its knowledge');
 
     const digest = await bot.say('/digest', ALICE);
     const messages = digest.sent.filter((m) => m.chatId === ALICE.id);
@@ -149,7 +148,7 @@ describe('digests in the running bot', () => {
     const finishedBefore = finishedRuns(bot);
     const started = await bot.say('/broadcast', ADMIN_CHAT);
     expect(started.sent.filter((m) => m.chatId === ADMIN_CHAT.id).map((m) => m.text)).toEqual(['📤 已开始向所有订阅者推送摘要。发送 /stats 查看进度。']);
-    await eventually(() => finishedRuns(bot) > finishedBefore, 10_000, 'the broadcast to finish');
+    await bot.waitUntil(() => finishedRuns(bot) > finishedBefore, 10_000, 'the broadcast to finish');
 
     // The group subscribed before the bulletin came: it is owed the digest. Alice has it already; Bob's filter excludes it.
     expect(digestsTo(bot, GROUP)).toHaveLength(1);
@@ -213,18 +212,3 @@ function finishedRuns(bot: BotHarness): number {
   return bot.logs().filter((l) => l.msg === 'digest run finished').length;
 }
 
-/** The shipped provincial bulletin (knowledge/sources/000_*.txt), as on disk. */
-function seedBulletin(): string {
-  const dir = join(ROOT, 'knowledge/sources');
-  const name = readdirSync(dir).find((f) => /^000_.*\.txt$/.test(f));
-  if (!name) throw new Error(`no 000_*.txt in ${dir}`);
-  return readFileSync(join(dir, name), 'utf8');
-}
-
-async function eventually(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await delay(20);
-  }
-}

@@ -336,6 +336,14 @@ export class BotHarness {
     });
   }
 
+  /**
+   * Waits until probe gives a value (not undefined or false), e.g. for work
+   * the bot does in the background; fails with the bot's last words and calls.
+   */
+  waitUntil<T>(probe: () => T | undefined | false, timeoutMs: number, what: string): Promise<T> {
+    return this.waitFor(probe, timeoutMs, what);
+  }
+
   /** Waits for a log entry, e.g. a warning logged in the background. */
   waitForLog(predicate: (entry: LogEntry) => boolean, timeoutMs = this.replyTimeoutMs): Promise<LogEntry> {
     return this.waitFor(() => this.logs().find(predicate), timeoutMs, 'a matching log entry');
