@@ -1,6 +1,6 @@
 import { ensureShippedSources, reparseOutdated } from '../knowledge/ingest/ingest.ts';
 import { KnowledgeBase } from '../knowledge/knowledge-base.ts';
-import type { KnowledgeStore } from '../knowledge/store.ts';
+import type { KnowledgeData, KnowledgeStore } from '../knowledge/store.ts';
 import type { Logger } from './logger.ts';
 
 /**
@@ -21,12 +21,15 @@ export class KnowledgeService {
   ) {}
 
   async start(options: { watch?: boolean; watchIntervalMs?: number } = {}): Promise<KnowledgeBase> {
-    const seeded = await ensureShippedSources(this.store);
+    // At national scale one read of the store is most of the start-up time: the checks below share it,
+    // and only when they ingest something is the store read again.
+    const store = new LoadedOnce(this.store, await this.store.load());
+    const seeded = await ensureShippedSources(store);
     for (const r of seeded) this.log.info('shipped bulletin ingested', { id: r.outcome.bulletin.id, status: r.outcome.status });
-    for (const r of await reparseOutdated(this.store)) {
+    for (const r of await reparseOutdated(store)) {
       this.log.info('bulletin re-parsed by the current parser', { id: r.outcome.bulletin.id, status: r.outcome.status });
     }
-    this.current = new KnowledgeBase(await this.store.load());
+    this.current = new KnowledgeBase(await store.load());
     if (options.watch ?? true) this.stopWatching = this.store.watch(() => void this.reload(), options.watchIntervalMs);
     return this.current;
   }
@@ -73,5 +76,43 @@ export class KnowledgeService {
 
   stop(): void {
     this.stopWatching?.();
+  }
+}
+
+/**
+ * A store that answers load() with data already read until someone writes,
+ * after which it reads the file again. Startup checks (shipped bulletins,
+ * outdated parses) load the store several times; when they change nothing,
+ * this makes those loads free.
+ */
+class LoadedOnce implements KnowledgeStore {
+  constructor(
+    private readonly inner: KnowledgeStore,
+    private data: KnowledgeData | undefined,
+  ) {}
+
+  get path(): string {
+    return this.inner.path;
+  }
+
+  async load(): Promise<KnowledgeData> {
+    return this.data ?? this.inner.load();
+  }
+
+  update<R>(fn: (data: KnowledgeData) => R, changed?: (result: R) => boolean): Promise<R> {
+    this.data = undefined;
+    return this.inner.update(fn, changed);
+  }
+
+  watch(onChange: () => void, intervalMs?: number): () => void {
+    return this.inner.watch(onChange, intervalMs);
+  }
+
+  saveSource(contentHash: string, text: string): Promise<void> {
+    return this.inner.saveSource(contentHash, text);
+  }
+
+  readSource(contentHash: string): Promise<string | undefined> {
+    return this.inner.readSource(contentHash);
   }
 }

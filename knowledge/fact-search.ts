@@ -1,6 +1,7 @@
 import { CATEGORIES } from './categories.ts';
 import { normalizeText } from './normalize.ts';
 import type { Fact } from './schema.ts';
+import { scanTokens, tokenText, type TokenKey } from './search-tokens.ts';
 
 /**
  * Tokens for search: overlapping character bigrams inside Han runs (so
@@ -9,14 +10,7 @@ import type { Fact } from './schema.ts';
  */
 export function tokenize(text: string): string[] {
   const tokens: string[] = [];
-  for (const run of normalizeText(text).toLowerCase().match(/\p{Script=Han}+|[a-z0-9]+(?:\.[0-9]+)?/gu) ?? []) {
-    if (!/\p{Script=Han}/u.test(run)) {
-      tokens.push(run);
-      continue;
-    }
-    if (run.length === 1) tokens.push(run);
-    for (let i = 0; i + 1 < run.length; i++) tokens.push(run.slice(i, i + 2));
-  }
+  scanTokens(normalizeText(text), (k) => tokens.push(tokenText(k)));
   return tokens;
 }
 
@@ -25,88 +19,310 @@ export interface SearchHit {
   score: number;
 }
 
+/** Extra words a fact is found by besides its text, such as who it is about ("吉林电信"). */
+export type Describe = (fact: Fact) => string;
+
 /** Share of the query's tokens a fact must contain to count as a match; one typo in a short query passes. */
 const MIN_COVERAGE = 0.6;
 
 /**
  * An inverted index from tokens to facts, scored by how much of the query
- * a fact covers, weighted by how rare each token is (idf). Facts can be
- * added and removed per bulletin, so a reload after one new bulletin does
- * not rebuild the index.
+ * a fact covers, weighted by how rare each token is (idf).
+ *
+ * Built for a national knowledge base (100,000 facts and more):
+ * - the facts present at construction go into one packed array of
+ *   postings (compressed-row layout: a start offset per token), which is
+ *   about a quarter of the memory of per-token JS arrays and builds in one
+ *   pass;
+ * - facts added later (a reload after a new bulletin) go into small
+ *   per-token lists after it, so a reload never rebuilds the index, and
+ *   removed bulletins leave holes that search skips;
+ * - a query reads its rarest lists to find candidates — a fact that covers
+ *   enough of the query must be in one of them — and the common lists only
+ *   to complete those candidates' scores; only the best `limit` are kept
+ *   and sorted.
  */
 export class FactIndex {
   private facts: Array<Fact | undefined> = [];
-  private readonly postings = new Map<string, number[]>();
-  private readonly slotsByBulletin = new Map<string, number[]>();
   private live = 0;
+  private readonly hanTokens = new Map<number, number>();
+  private readonly wordTokens = new Map<string, number>();
+  private tokenCount = 0;
+  /** Packed postings of the facts indexed at construction: token t's slots are base[offsets[t] .. offsets[t + 1]). */
+  private offsets = new Int32Array(1);
+  private base = new Int32Array(0);
+  private baseTokens = 0;
+  /** Postings of facts added afterwards, per token; their slots all follow the packed ones, so each list stays sorted. */
+  private readonly tail: Array<number[] | undefined> = [];
+  private readonly slotsByBulletin = new Map<string, number[]>();
+  /** Per token, postings that point at removed facts, so idf counts live facts only. */
+  private readonly dead: number[] = [];
+  /** What describe said of each slot's fact, to take its tokens back out when the fact is removed. */
+  private readonly described: Array<string | undefined> = [];
   private scores = new Float64Array(0);
   private hits = new Uint16Array(0);
+  private readonly touched: number[] = [];
 
-  constructor(facts: readonly Fact[] = []) {
-    this.add(facts);
+  constructor(facts: readonly Fact[] = [], describe?: Describe) {
+    this.add(facts, describe);
   }
 
   get size(): number {
     return this.live;
   }
 
-  add(facts: readonly Fact[]): void {
-    for (const fact of facts) {
-      const slot = this.facts.length;
-      this.facts.push(fact);
-      this.live++;
-      const slots = this.slotsByBulletin.get(fact.bulletinId) ?? [];
-      slots.push(slot);
-      this.slotsByBulletin.set(fact.bulletinId, slots);
-      for (const token of new Set(tokenize(`${fact.text} ${CATEGORIES[fact.category].label}`))) {
-        const list = this.postings.get(token);
-        if (list) list.push(slot);
-        else this.postings.set(token, [slot]);
-      }
-    }
+  add(facts: readonly Fact[], describe?: Describe): void {
+    if (!facts.length) return;
+    if (this.facts.length === 0) this.pack(facts, describe);
+    else for (const fact of facts) this.append(fact, describe);
   }
 
-  /** Drops a bulletin's facts. Their slots stay as holes; search skips them. */
+  /** Drops a bulletin's facts. Their slots stay as holes that search skips; their tokens stop counting for idf. */
   removeBulletin(bulletinId: string): void {
     for (const slot of this.slotsByBulletin.get(bulletinId) ?? []) {
-      if (this.facts[slot]) this.live--;
+      const fact = this.facts[slot];
+      if (!fact) continue;
+      this.live--;
       this.facts[slot] = undefined;
+      const seen = new Set<number>();
+      const onId = (id: number): void => {
+        if (id < 0 || seen.has(id)) return;
+        seen.add(id);
+        this.dead[id] = (this.dead[id] ?? 0) + 1;
+      };
+      this.factTokens(fact, this.described[slot], (k) => onId(this.tokenId(k, false)), onId);
+      this.described[slot] = undefined;
     }
     this.slotsByBulletin.delete(bulletinId);
   }
 
+  private tokenId(key: TokenKey, create: boolean): number {
+    const map: Map<TokenKey, number> = typeof key === 'number' ? this.hanTokens : this.wordTokens;
+    let id = map.get(key);
+    if (id === undefined && create) {
+      id = this.tokenCount++;
+      map.set(key, id);
+    }
+    return id ?? -1;
+  }
+
+  /**
+   * Every token of a fact: its text, its category's name and what describe
+   * adds (those two repeat, so their tokens are remembered). `key` and `id`
+   * are made once per batch, not per fact: at 100,000 facts, closures per
+   * fact are garbage the collector has to chase during start-up.
+   */
+  private factTokens(fact: Fact, description: string | undefined, key: (k: TokenKey) => void, id: (t: number) => void): void {
+    // Stored text is normalised at ingestion (knowledge/ingest/paragraphs.ts), so it is scanned as is.
+    scanTokens(fact.text, key);
+    for (const t of this.phraseTokens(CATEGORIES[fact.category].label)) id(t);
+    if (description) for (const t of this.phraseTokens(description)) id(t);
+  }
+
+  private readonly phrases = new Map<string, number[]>();
+
+  private phraseTokens(phrase: string): number[] {
+    let ids = this.phrases.get(phrase);
+    if (!ids) {
+      const found: number[] = [];
+      scanTokens(normalizeText(phrase), (k) => found.push(this.tokenId(k, true)));
+      this.phrases.set(phrase, (ids = found));
+    }
+    return ids;
+  }
+
+  private pack(facts: readonly Fact[], describe: Describe | undefined): void {
+    let ids = new Int32Array(facts.length * 40);
+    let used = 0;
+    const ends = new Int32Array(facts.length);
+    const counts: number[] = [];
+    const seenAt: number[] = [];
+    let stamp = 0;
+    const onId = (id: number): void => {
+      if (seenAt[id] === stamp) return;
+      seenAt[id] = stamp;
+      counts[id] = (counts[id] ?? 0) + 1;
+      if (used === ids.length) {
+        const grown = new Int32Array(ids.length * 2);
+        grown.set(ids);
+        ids = grown;
+      }
+      ids[used++] = id;
+    };
+    const onKey = (k: TokenKey): void => onId(this.tokenId(k, true));
+    for (let slot = 0; slot < facts.length; slot++) {
+      const fact = facts[slot]!;
+      this.place(fact, slot, describe);
+      stamp = slot + 1;
+      this.factTokens(fact, this.described[slot], onKey, onId);
+      ends[slot] = used;
+    }
+    this.baseTokens = this.tokenCount;
+    this.offsets = new Int32Array(this.tokenCount + 1);
+    for (let t = 0; t < this.tokenCount; t++) this.offsets[t + 1] = this.offsets[t]! + (counts[t] ?? 0);
+    this.base = new Int32Array(used);
+    const cursor = this.offsets.slice(0, this.tokenCount);
+    let from = 0;
+    for (let slot = 0; slot < facts.length; slot++) {
+      const to = ends[slot]!;
+      for (let k = from; k < to; k++) this.base[cursor[ids[k]!]!++] = slot;
+      from = to;
+    }
+  }
+
+  private append(fact: Fact, describe: Describe | undefined): void {
+    const slot = this.facts.length;
+    this.place(fact, slot, describe);
+    const seen = new Set<number>();
+    const onId = (id: number): void => {
+      if (seen.has(id)) return;
+      seen.add(id);
+      const list = this.tail[id];
+      if (list) list.push(slot);
+      else this.tail[id] = [slot];
+    };
+    this.factTokens(fact, this.described[slot], (k) => onId(this.tokenId(k, true)), onId);
+  }
+
+  private place(fact: Fact, slot: number, describe: Describe | undefined): void {
+    this.facts[slot] = fact;
+    this.described[slot] = describe?.(fact);
+    this.live++;
+    const slots = this.slotsByBulletin.get(fact.bulletinId);
+    if (slots) slots.push(slot);
+    else this.slotsByBulletin.set(fact.bulletinId, [slot]);
+  }
+
+  /** How many live facts a token is in. */
+  private frequency(id: number): number {
+    const packed = id < this.baseTokens ? this.offsets[id + 1]! - this.offsets[id]! : 0;
+    return packed + (this.tail[id]?.length ?? 0) - (this.dead[id] ?? 0);
+  }
+
+  /** Adds a token's weight to the facts in list[from, to); only a collecting (rare) token brings in new candidates. */
+  private accumulate(list: ArrayLike<number>, from: number, to: number, weight: number, collect: boolean): void {
+    const { scores, hits, touched } = this;
+    for (let p = from; p < to; p++) {
+      const slot = list[p]!;
+      if (hits[slot] === 0) {
+        if (!collect) continue;
+        touched.push(slot);
+      }
+      hits[slot]!++;
+      scores[slot]! += weight;
+    }
+  }
+
   search(query: string, options: { limit?: number; carrierId?: string } = {}): SearchHit[] {
-    const tokens = [...new Set(tokenize(query))];
-    if (!tokens.length) return [];
+    const keys = new Set<TokenKey>();
+    scanTokens(normalizeText(query), (k) => keys.add(k));
+    if (!keys.size) return [];
+    const needed = Math.max(1, Math.ceil(keys.size * MIN_COVERAGE));
+    const known: Array<{ id: number; df: number }> = [];
+    for (const k of keys) {
+      const id = this.tokenId(k, false);
+      if (id >= 0) known.push({ id, df: this.frequency(id) });
+    }
+    // Tokens no fact has can never be matched: when too few are left, nothing covers enough of the query.
+    if (known.length < needed) return [];
+    const n = Math.max(this.live, 1);
+    const idf = (df: number): number => Math.log(1 + n / (1 + df));
+    const totalWeight = known.reduce((sum, t) => sum + idf(t.df), 0) + (keys.size - known.length) * idf(0);
+    known.sort((a, b) => a.df - b.df);
+
     if (this.scores.length < this.facts.length) {
       this.scores = new Float64Array(this.facts.length * 2);
       this.hits = new Uint16Array(this.facts.length * 2);
     }
-    const n = Math.max(this.live, 1);
-    const weights = tokens.map((t) => Math.log(1 + n / (1 + (this.postings.get(t)?.length ?? 0))));
-    const totalWeight = weights.reduce((a, b) => a + b, 0);
-    const touched: number[] = [];
-    tokens.forEach((token, i) => {
-      for (const slot of this.postings.get(token) ?? []) {
-        if (this.hits[slot] === 0) touched.push(slot);
-        this.hits[slot]!++;
-        this.scores[slot]! += weights[i]!;
-      }
+    this.touched.length = 0;
+    const { scores, hits, touched } = this;
+    // A fact with `needed` of the query's tokens has at least one of the (known - needed + 1) rarest.
+    const rare = known.length - needed + 1;
+    known.forEach((t, i) => {
+      const w = idf(t.df);
+      if (t.id < this.baseTokens) this.accumulate(this.base, this.offsets[t.id]!, this.offsets[t.id + 1]!, w, i < rare);
+      const tail = this.tail[t.id];
+      if (tail) this.accumulate(tail, 0, tail.length, w, i < rare);
     });
-    const needed = Math.max(1, Math.ceil(tokens.length * MIN_COVERAGE));
-    const results: SearchHit[] = [];
+
+    const ranked = new TopHits(options.limit);
     for (const slot of touched) {
       const fact = this.facts[slot];
-      const matched = this.hits[slot]!;
-      const score = this.scores[slot]! / totalWeight;
-      this.hits[slot] = 0;
-      this.scores[slot] = 0;
+      const matched = hits[slot]!;
+      const score = scores[slot]! / totalWeight;
+      hits[slot] = 0;
+      scores[slot] = 0;
       if (!fact || matched < needed) continue;
       if (options.carrierId && fact.carrierId !== options.carrierId) continue;
-      results.push({ fact, score });
+      ranked.offer(fact, score);
     }
-    // Best coverage first; among equals, shorter facts (more to the point), then a stable order.
-    results.sort((a, b) => b.score - a.score || a.fact.text.length - b.fact.text.length || a.fact.id.localeCompare(b.fact.id));
-    return options.limit ? results.slice(0, options.limit) : results;
+    return ranked.sorted();
+  }
+}
+
+/** Best coverage first; among equals, shorter facts (more to the point), then a stable order by id. */
+function better(a: SearchHit, b: SearchHit): boolean {
+  if (a.score !== b.score) return a.score > b.score;
+  if (a.fact.text.length !== b.fact.text.length) return a.fact.text.length < b.fact.text.length;
+  return a.fact.id < b.fact.id;
+}
+
+/**
+ * Keeps the best `limit` hits in a heap whose root is the worst kept, so
+ * a query matching 20,000 facts sorts 120 of them rather than all.
+ */
+class TopHits {
+  private readonly heap: SearchHit[] = [];
+
+  constructor(private readonly limit?: number) {}
+
+  offer(fact: Fact, score: number): void {
+    const heap = this.heap;
+    if (this.limit === undefined) {
+      heap.push({ fact, score });
+      return;
+    }
+    if (heap.length < this.limit) {
+      heap.push({ fact, score });
+      this.up(heap.length - 1);
+      return;
+    }
+    const worst = heap[0];
+    // Most candidates of a broad query lose to the worst kept (on score, else length); they cost no allocation.
+    if (!worst || score < worst.score) return;
+    if (score === worst.score && fact.text.length > worst.fact.text.length) return;
+    const hit = { fact, score };
+    if (better(hit, worst)) {
+      heap[0] = hit;
+      this.down(0);
+    }
+  }
+
+  sorted(): SearchHit[] {
+    return this.heap.sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
+  }
+
+  private up(i: number): void {
+    const heap = this.heap;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!better(heap[parent]!, heap[i]!)) break;
+      [heap[parent], heap[i]] = [heap[i]!, heap[parent]!];
+      i = parent;
+    }
+  }
+
+  private down(i: number): void {
+    const heap = this.heap;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let worst = i;
+      if (l < heap.length && better(heap[worst]!, heap[l]!)) worst = l;
+      if (r < heap.length && better(heap[worst]!, heap[r]!)) worst = r;
+      if (worst === i) return;
+      [heap[worst], heap[i]] = [heap[i]!, heap[worst]!];
+      i = worst;
+    }
   }
 }

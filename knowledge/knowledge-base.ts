@@ -21,7 +21,7 @@ export class KnowledgeBase {
   private readonly bulletinById: Map<string, BulletinEntry>;
   private readonly factsByCarrier = new Map<string, Fact[]>();
   private readonly factsByBulletin = new Map<string, Fact[]>();
-  private readonly factById = new Map<string, Fact>();
+  private readonly factById: Map<string, Fact>;
 
   constructor(data: KnowledgeData, previous?: KnowledgeBase) {
     this.seq = data.seq;
@@ -29,25 +29,55 @@ export class KnowledgeBase {
     this.bulletins = [...data.bulletins].sort((a, b) => b.period.year - a.period.year || b.seq - a.seq);
     this.bulletinById = new Map(this.bulletins.map((b) => [b.id, b]));
     this.carriers = mergeCarriers(this.bulletins.map((b) => b.carriers));
-    for (const f of data.facts) {
-      this.factById.set(f.id, f);
-      push(this.factsByBulletin, f.bulletinId, f);
-      if (f.carrierId) push(this.factsByCarrier, f.carrierId, f);
-    }
     this.resolver = new CarrierResolver(this.carriers, this.regions, groups());
-    this.index = previous ? previous.reindexed(data, this.bulletins) : new FactIndex(data.facts);
-  }
-
-  /** Reuses this base's fact index for the next one, touching only the bulletins that changed. */
-  private reindexed(next: KnowledgeData, bulletins: readonly BulletinEntry[]): FactIndex {
-    const nextById = new Map(bulletins.map((b) => [b.id, b]));
-    for (const old of this.bulletins) {
-      const now = nextById.get(old.id);
-      if (!now || now.seq !== old.seq) this.index.removeBulletin(old.id);
+    const unchanged = new Set(this.bulletins.filter((b) => previous?.bulletinById.get(b.id)?.seq === b.seq).map((b) => b.id));
+    // A reload parses the whole file again. For bulletins that did not change, the objects the index
+    // already holds are kept (memory holds one copy), and their per-fact bookkeeping is carried over
+    // rather than redone, so a reload costs what changed plus a walk over the facts.
+    const loadedByBulletin = groupByBulletin(data.facts);
+    for (const [id, loaded] of loadedByBulletin) {
+      const kept = unchanged.has(id) ? previous?.factsByBulletin.get(id) : undefined;
+      this.factsByBulletin.set(id, kept && kept.length === loaded.length ? kept : loaded);
     }
-    const changed = new Set(bulletins.filter((b) => this.bulletinById.get(b.id)?.seq !== b.seq).map((b) => b.id));
-    if (changed.size) this.index.add(next.facts.filter((f) => changed.has(f.bulletinId)));
-    return this.index;
+    if (previous) {
+      this.factById = new Map(previous.factById);
+      for (const [id, facts] of previous.factsByBulletin) {
+        if (this.factsByBulletin.get(id) !== facts) for (const f of facts) this.factById.delete(f.id);
+      }
+      for (const [id, facts] of this.factsByBulletin) {
+        if (previous.factsByBulletin.get(id) !== facts) for (const f of facts) this.factById.set(f.id, f);
+      }
+    } else {
+      this.factById = new Map(data.facts.map((f) => [f.id, f]));
+    }
+    // Per carrier, in the order of the file (the order cards list them in), using the kept objects.
+    const position = new Map<string, number>();
+    let run: { id: string; facts: Fact[]; at: number } | undefined;
+    let carrierId: string | undefined;
+    let list: Fact[] | undefined;
+    for (const loaded of data.facts) {
+      if (loaded.bulletinId !== run?.id) {
+        if (run) position.set(run.id, run.at);
+        run = { id: loaded.bulletinId, facts: this.factsByBulletin.get(loaded.bulletinId)!, at: position.get(loaded.bulletinId) ?? 0 };
+      }
+      const f = run.facts[run.at++]!;
+      if (!f.carrierId) continue;
+      if (f.carrierId !== carrierId) {
+        carrierId = f.carrierId;
+        list = this.factsByCarrier.get(carrierId);
+        if (!list) this.factsByCarrier.set(carrierId, (list = []));
+      }
+      list!.push(f);
+    }
+    const describe = (f: Fact): string => (f.carrierId ? (this.resolver.carrier(f.carrierId)?.shortName ?? '') : this.regions.label(f.region));
+    if (previous) {
+      // The index outlives one base: only the bulletins that changed leave it or enter it.
+      this.index = previous.index;
+      for (const old of previous.bulletins) if (!unchanged.has(old.id)) this.index.removeBulletin(old.id);
+      for (const b of this.bulletins) if (!unchanged.has(b.id)) this.index.add(this.factsIn(b.id), describe);
+    } else {
+      this.index = new FactIndex(data.facts, describe);
+    }
   }
 
   bulletin(id: string): BulletinEntry | undefined {
@@ -83,8 +113,18 @@ export class KnowledgeBase {
   }
 }
 
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
+/** Facts per bulletin in file order; a bulletin's facts are stored together, so this is a map lookup per bulletin, not per fact. */
+function groupByBulletin(facts: readonly Fact[]): Map<string, Fact[]> {
+  const groups = new Map<string, Fact[]>();
+  let current: string | undefined;
+  let list: Fact[] | undefined;
+  for (const f of facts) {
+    if (f.bulletinId !== current) {
+      current = f.bulletinId;
+      list = groups.get(current);
+      if (!list) groups.set(current, (list = []));
+    }
+    list!.push(f);
+  }
+  return groups;
 }

@@ -15,9 +15,11 @@ export function normalizeText(text: string): string {
   return toSimplified(text.normalize('NFKC'));
 }
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /** A lookup key for names: normalised, lower case, without spaces or punctuation. */
 export function nameKey(text: string): string {
-  return normalizeText(text)
-    .toLowerCase()
-    .replace(/[\s\p{P}\p{S}]+/gu, '');
+  // Plain ASCII (pinyin, English) is already NFKC and has no traditional characters: skip the converter.
+  const normal = PRINTABLE_ASCII.test(text) ? text : normalizeText(text);
+  return normal.toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, '');
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { z } from 'zod';
 import { DamagedFileError, ValidatedJsonFile, withFileLock } from './json-file.ts';
+import { readFactsFast } from './knowledge-file.ts';
 import { Bulletin, Carrier, Fact, IngestReport } from './schema.ts';
 
 export const KNOWLEDGE_SCHEMA_VERSION = 1;
@@ -24,6 +25,9 @@ export const KnowledgeData = z.object({
   facts: z.array(Fact),
 });
 export type KnowledgeData = z.infer<typeof KnowledgeData>;
+
+/** Everything but the facts: what the streaming reader validates in one go (facts are validated one by one). */
+const KnowledgeHead = KnowledgeData.omit({ facts: true });
 
 export function emptyKnowledge(): KnowledgeData {
   return { schemaVersion: KNOWLEDGE_SCHEMA_VERSION, seq: 0, bulletins: [], facts: [] };
@@ -55,6 +59,11 @@ export class LowdbKnowledgeStore implements KnowledgeStore {
   }
 
   async load(): Promise<KnowledgeData> {
+    // At national scale the file is tens of megabytes: stream it when it has the layout this store writes.
+    const fast = await readFactsFast(this.path, KnowledgeHead, KNOWLEDGE_SCHEMA_VERSION);
+    if (fast === null) return emptyKnowledge();
+    if (fast) return fast;
+    // Anything unusual (older version, damage) goes through the general reader, which migrates or says what is wrong.
     // lowdb's JSONFilePreset would keep data in memory under NODE_ENV=test; a Low on our adapter always hits the file.
     const db = new Low(this.file, emptyKnowledge());
     await db.read();
@@ -63,11 +72,10 @@ export class LowdbKnowledgeStore implements KnowledgeStore {
 
   async update<R>(fn: (data: KnowledgeData) => R, changed: (result: R) => boolean = () => true): Promise<R> {
     return withFileLock(this.path, async () => {
-      const db = new Low(this.file, emptyKnowledge());
-      await db.read();
-      const result = fn(db.data);
+      const data = await this.load();
+      const result = fn(data);
       // An untouched file keeps its mtime, so running bots do not reload for nothing.
-      if (changed(result)) await db.write();
+      if (changed(result)) await this.file.write(data);
       return result;
     });
   }

@@ -1,0 +1,150 @@
+import { parseArgs } from 'node:util';
+import { prepareBenchData, type BenchData } from './bench-data.ts';
+import { measureColdStart } from './cold-start.ts';
+import { CONTENDER_LABELS, CONTENDERS, type ContenderId } from './contenders.ts';
+import { ingestBench, type IngestBenchResult } from './ingest-bench.ts';
+import { loadQuerySet } from './query-set.ts';
+import { formatReport, ingestTargets, machine, ratios, searchTargets, type BenchReport, type SearchSection } from './report.ts';
+import { runContender } from './search-bench.ts';
+
+const USAGE = `npm run bench [-- options]
+  --json               the same figures as JSON on stdout (progress goes to stderr)
+  --only PART          search | ingest | broadcast (default: all, in that order)
+  --facts N            size of the synthetic knowledge base (default 100000)
+  --bulletins N        generated bulletins to ingest (default 1000)
+  --contenders LIST    e.g. project,flexsearch (default: all four; the fuse.js baseline takes minutes)
+  --cold-runs N        bot cold starts to take the median of (default 3)
+  --chats N --per-second N --latency MS   broadcast options (default 10000, 30, 20)`;
+
+const PARTS = ['search', 'ingest', 'broadcast'] as const;
+type Part = (typeof PARTS)[number];
+
+interface Options {
+  json: boolean;
+  parts: Part[];
+  facts: number;
+  bulletins: number;
+  contenders: ContenderId[];
+  coldRuns: number;
+  broadcast: { chats: number; perSecond: number; latencyMs: number };
+}
+
+function options(): Options {
+  const { values } = parseArgs({
+    options: {
+      json: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      facts: { type: 'string', default: '100000' },
+      bulletins: { type: 'string', default: '1000' },
+      contenders: { type: 'string' },
+      'cold-runs': { type: 'string', default: '3' },
+      chats: { type: 'string', default: '10000' },
+      'per-second': { type: 'string', default: '30' },
+      latency: { type: 'string', default: '20' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const only = values.only;
+  if (only !== undefined && !PARTS.includes(only as Part)) fail(`--only must be one of ${PARTS.join(', ')}`);
+  const contenders = (values.contenders?.split(',').map((c) => c.trim()) ?? [...CONTENDERS]) as ContenderId[];
+  for (const c of contenders) if (!CONTENDERS.includes(c)) fail(`unknown contender ${c}; choose from ${CONTENDERS.join(', ')}`);
+  const int = (name: string, v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0) fail(`--${name} must be a positive integer`);
+    return n;
+  };
+  return {
+    json: values.json,
+    parts: only ? [only as Part] : [...PARTS],
+    facts: int('facts', values.facts),
+    bulletins: int('bulletins', values.bulletins),
+    // The project runs first: its numbers are the ones every ratio divides by.
+    contenders: [...new Set<ContenderId>(['project', ...contenders])],
+    coldRuns: int('cold-runs', values['cold-runs']),
+    broadcast: { chats: int('chats', values.chats), perSecond: int('per-second', values['per-second']), latencyMs: int('latency', values.latency) },
+  };
+}
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n\n${USAGE}\n`);
+  process.exit(2);
+}
+
+const progress = (line: string): void => void process.stderr.write(`· ${line}\n`);
+
+async function searchPart(o: Options, data: BenchData): Promise<SearchSection> {
+  const queries = loadQuerySet();
+  const section: SearchSection = {
+    knowledge: { facts: data.facts, bulletins: data.bulletins, carriers: data.carriers, fileMb: data.fileBytes / 1024 / 1024 },
+    queries: { carrier: queries.carrier.length, topic: queries.topic.length },
+    contenders: {},
+  };
+  for (const c of o.contenders) {
+    progress(`${CONTENDER_LABELS[c]}: building and querying${c === 'fuse' ? ' (about a second a query: a few minutes)' : ''}`);
+    section.contenders[c] = await runContender(c, data.dir);
+  }
+  progress(`bot cold start × ${o.coldRuns} (+1 warm-up)`);
+  section.bot = await measureColdStart(data.dir, o.coldRuns);
+  return section;
+}
+
+/**
+ * bench/broadcast.ts belongs to the broadcaster's work and may be absent
+ * from a checkout that predates it; the other parts still run.
+ */
+async function broadcastPart(o: Options): Promise<{ result: unknown; text: string }> {
+  const path = './broadcast.ts';
+  let mod: { broadcastBench?: (opts: Options['broadcast']) => Promise<unknown>; formatBroadcastBench?: (r: never) => string };
+  try {
+    mod = (await import(path)) as typeof mod;
+  } catch (e) {
+    const text = `broadcast benchmark not available: bench/broadcast.ts could not be loaded (${(e as Error).message.split('\n')[0]})`;
+    return { result: { unavailable: text }, text };
+  }
+  if (!mod.broadcastBench) return { result: { unavailable: 'bench/broadcast.ts exports no broadcastBench' }, text: 'bench/broadcast.ts exports no broadcastBench' };
+  progress(`broadcast: ${o.broadcast.chats} chats at ${o.broadcast.perSecond}/s, API latency ${o.broadcast.latencyMs} ms`);
+  const result = await mod.broadcastBench(o.broadcast);
+  const text = mod.formatBroadcastBench ? mod.formatBroadcastBench(result as never) : JSON.stringify(result, null, 2);
+  return { result, text };
+}
+
+async function main(): Promise<void> {
+  const o = options();
+  const report: BenchReport = { machine: machine() };
+  let broadcastText: string | undefined;
+  let data: BenchData | undefined;
+  try {
+    if (o.parts.includes('search') || o.parts.includes('ingest')) {
+      progress(`generating a synthetic national knowledge base of ~${o.facts} facts`);
+      data = await prepareBenchData(o.facts, loadQuerySet());
+      progress(`${data.facts} facts, ${data.bulletins} bulletins, ${(data.fileBytes / 1024 / 1024).toFixed(1)} MB in ${data.dir}`);
+    }
+    let search: SearchSection | undefined;
+    if (o.parts.includes('search') && data) search = await searchPart(o, data);
+    let ingest: IngestBenchResult | undefined;
+    if (o.parts.includes('ingest') && data) {
+      progress(`ingestion: seed bulletin, ${o.bulletins} generated bulletins, reload at ${data.facts} facts`);
+      ingest = await ingestBench({ bulletins: o.bulletins, reloadDataDir: data.dir, log: progress });
+      report.ingest = { ...ingest, targets: ingestTargets(ingest) };
+    }
+    if (search) report.search = { ...search, ratios: ratios(search.contenders), targets: searchTargets(search, ingest?.reload.indexRebuildMs) };
+    if (o.parts.includes('broadcast')) {
+      const b = await broadcastPart(o);
+      report.broadcast = b.result;
+      broadcastText = b.text;
+    }
+  } finally {
+    await data?.cleanup();
+  }
+  if (o.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else process.stdout.write(`${formatReport({ ...report, ...(broadcastText !== undefined ? { broadcast: broadcastText } : {}) })}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`benchmark failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
