@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { prepareBenchData, type BenchData } from './bench-data.ts';
 import { measureColdStart } from './cold-start.ts';
@@ -5,7 +7,7 @@ import { CONTENDER_LABELS, CONTENDERS, type ContenderId } from './contenders.ts'
 import { ingestBench, type IngestBenchResult } from './ingest-bench.ts';
 import { loadQuerySet } from './query-set.ts';
 import { formatReport, ingestTargets, machine, ratios, searchTargets, type BenchReport, type SearchSection } from './report.ts';
-import { runContender } from './search-bench.ts';
+import { runContenders } from './search-bench.ts';
 
 const USAGE = `npm run bench [-- options]
   --json               the same figures as JSON on stdout (progress goes to stderr)
@@ -16,6 +18,7 @@ const USAGE = `npm run bench [-- options]
   --cold-runs N        bot cold starts to take the median of (default 3)
   --chats N --per-second N --latency MS   broadcast options (default 10000, 30, 20)`;
 
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PARTS = ['search', 'ingest', 'broadcast'] as const;
 type Part = (typeof PARTS)[number];
 
@@ -83,33 +86,59 @@ async function searchPart(o: Options, data: BenchData): Promise<SearchSection> {
     queries: { carrier: queries.carrier.length, topic: queries.topic.length },
     contenders: {},
   };
-  for (const c of o.contenders) {
-    progress(`${CONTENDER_LABELS[c]}: building and querying${c === 'fuse' ? ' (about a second a query: a few minutes)' : ''}`);
-    section.contenders[c] = await runContender(c, data.dir);
-  }
+  progress(`contenders: ${o.contenders.map((c) => CONTENDER_LABELS[c]).join(', ')}`);
+  section.contenders = await runContenders(o.contenders, data.dir, { log: progress });
   progress(`bot cold start × ${o.coldRuns} (+1 warm-up)`);
   section.bot = await measureColdStart(data.dir, o.coldRuns);
   return section;
+}
+
+interface BroadcastModule {
+  broadcastBench?: (opts: Options['broadcast']) => Promise<unknown>;
+  formatBroadcastBench?: (r: never) => string;
 }
 
 /**
  * bench/broadcast.ts belongs to the broadcaster's work and may be absent
  * from a checkout that predates it; the other parts still run.
  */
-async function broadcastPart(o: Options): Promise<{ result: unknown; text: string }> {
+async function broadcastModule(): Promise<BroadcastModule | string> {
   const path = './broadcast.ts';
-  let mod: { broadcastBench?: (opts: Options['broadcast']) => Promise<unknown>; formatBroadcastBench?: (r: never) => string };
   try {
-    mod = (await import(path)) as typeof mod;
+    const mod = (await import(path)) as BroadcastModule;
+    return mod.broadcastBench ? mod : 'bench/broadcast.ts exports no broadcastBench';
   } catch (e) {
-    const text = `broadcast benchmark not available: bench/broadcast.ts could not be loaded (${(e as Error).message.split('\n')[0]})`;
-    return { result: { unavailable: text }, text };
+    return `broadcast benchmark not available: bench/broadcast.ts could not be loaded (${(e as Error).message.split('\n')[0]})`;
   }
-  if (!mod.broadcastBench) return { result: { unavailable: 'bench/broadcast.ts exports no broadcastBench' }, text: 'bench/broadcast.ts exports no broadcastBench' };
+}
+
+async function broadcastPart(o: Options, ownProcess: boolean): Promise<{ result: unknown; text: string }> {
+  const mod = await broadcastModule();
+  if (typeof mod === 'string') return { result: { unavailable: mod }, text: mod };
   progress(`broadcast: ${o.broadcast.chats} chats at ${o.broadcast.perSecond}/s, API latency ${o.broadcast.latencyMs} ms`);
-  const result = await mod.broadcastBench(o.broadcast);
+  // After the search and ingest parts this process holds hundreds of megabytes the broadcast's own
+  // memory figure must not count: in a full run it gets a fresh process, as with --only broadcast.
+  const result = ownProcess ? await broadcastInChild(o) : await mod.broadcastBench!(o.broadcast);
   const text = mod.formatBroadcastBench ? mod.formatBroadcastBench(result as never) : JSON.stringify(result, null, 2);
   return { result, text };
+}
+
+function broadcastInChild(o: Options): Promise<unknown> {
+  const args = ['bench/main.ts', '--only', 'broadcast', '--json', '--chats', String(o.broadcast.chats), '--per-second', String(o.broadcast.perSecond), '--latency', String(o.broadcast.latencyMs)];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => void (out += d.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`broadcast benchmark exited with code ${code}`));
+      try {
+        resolve((JSON.parse(out) as BenchReport).broadcast);
+      } catch (e) {
+        reject(e as Error);
+      }
+    });
+  });
 }
 
 async function main(): Promise<void> {
@@ -133,7 +162,7 @@ async function main(): Promise<void> {
     }
     if (search) report.search = { ...search, ratios: ratios(search.contenders), targets: searchTargets(search, ingest?.reload.indexRebuildMs) };
     if (o.parts.includes('broadcast')) {
-      const b = await broadcastPart(o);
+      const b = await broadcastPart(o, o.parts.length > 1);
       report.broadcast = b.result;
       broadcastText = b.text;
     }

@@ -2,8 +2,8 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { CONTENDER_LABELS, CONTENDERS, type ContenderId } from './contenders.ts';
 import type { ColdStartSummary } from './cold-start.ts';
 import type { IngestBenchResult } from './ingest-bench.ts';
-import type { ContenderRun } from './search-bench.ts';
-import type { ClassScore, QueryKindResult } from './search-worker.ts';
+import type { ContenderRun, KindResult } from './search-bench.ts';
+import type { ClassScore } from './search-worker.ts';
 
 export interface Machine {
   cores: number;
@@ -79,7 +79,7 @@ function share(s: ClassScore | undefined): number {
   return s && s.total ? s.correct / s.total : 0;
 }
 
-export function overall(kind: QueryKindResult): number {
+export function overall(kind: KindResult): number {
   const all = Object.values(kind.accuracy).reduce((a, s) => ({ correct: a.correct + s.correct, total: a.total + s.total }), { correct: 0, total: 0 });
   return share(all);
 }

@@ -1,5 +1,6 @@
 import type { Group } from './groups.ts';
 import { hasHan, latinForms, syllableKey } from './name-forms.ts';
+import { SimilarNames } from './name-similarity.ts';
 import { nameKey } from './normalize.ts';
 import type { RegionIndex } from './regions.ts';
 import type { Carrier, GroupId, Region } from './schema.ts';
@@ -34,6 +35,9 @@ const MAX_SUGGESTIONS = 5;
 interface PlaceLexicon {
   groups: Map<string, GroupId>;
   regions: Map<string, Region[]>;
+  /** The same keys, split: provinces only, and cities only (for "province + city" keys). */
+  provinces: Map<string, Region[]>;
+  cities: Map<string, Region[]>;
   /** Group keys by script: a query is split only where one of them ends or starts it. */
   groupKeys: { han: string[]; latin: string[]; all: string[] };
   /** Lengths of province keys: a "province + city" key is split only after one. */
@@ -110,27 +114,31 @@ function buildLexicon(regions: RegionIndex, groups: readonly Group[]): PlaceLexi
   }
   for (const [name, list] of regions.byName) for (const r of list) add([nameKey(name)], r);
   const groupKeys = [...groupLex.keys()];
+  const only = (city: boolean): Map<string, Region[]> => {
+    const out = new Map<string, Region[]>();
+    for (const [k, list] of regionLex) {
+      const kept = list.filter((r) => Boolean(r.city) === city);
+      if (kept.length) out.set(k, kept);
+    }
+    return out;
+  };
   return {
     groups: groupLex,
     regions: regionLex,
+    provinces: only(false),
+    cities: only(true),
     groupKeys: { han: groupKeys.filter((k) => hasHan(k)), latin: groupKeys.filter((k) => !hasHan(k)), all: groupKeys },
     provinceLengths: byScript(provinceKeys),
   };
 }
 
-/** A name a carrier goes by, as a set of characters (Latin: trigrams) for typo matching. */
-interface NameUnits {
-  carrierId: string;
-  units: ReadonlySet<string>;
+/** A query read as groups and places: 吉林电信 → ct + JL; 长春 → the city. */
+interface Reading {
+  groups: GroupId[];
+  regions: Region[];
 }
 
-function units(key: string): string[] {
-  if (hasHan(key)) return [...new Set(key)];
-  if (key.length < 3) return [key];
-  const grams = new Set<string>();
-  for (let i = 0; i + 3 <= key.length; i++) grams.add(key.slice(i, i + 3));
-  return [...grams];
-}
+const NONE: readonly Region[] = [];
 
 /**
  * Resolves what staff type to a carrier. In order:
@@ -148,12 +156,10 @@ function units(key: string): string[] {
 export class CarrierResolver {
   private readonly exact = new Map<string, Set<string>>();
   private readonly byId: Map<string, Carrier>;
-  private readonly order = new Map<string, number>();
   private readonly byProvince = new Map<string, Carrier[]>();
   private readonly cityBranches = new Set<string>();
   private readonly lex: PlaceLexicon;
-  private readonly names: NameUnits[] = [];
-  private readonly nameIndex = new Map<string, number[]>();
+  private readonly names = new SimilarNames(SIMILAR_MIN);
 
   constructor(
     readonly carriers: readonly Carrier[],
@@ -161,9 +167,8 @@ export class CarrierResolver {
     private readonly groups: readonly Group[],
   ) {
     this.byId = new Map(carriers.map((c) => [c.id, c]));
-    carriers.forEach((c, i) => this.order.set(c.id, i));
     this.lex = placeLexicon(regions, groups);
-    for (const c of carriers) {
+    for (const [i, c] of carriers.entries()) {
       if (c.region) {
         const list = this.byProvince.get(c.region.province) ?? [];
         list.push(c);
@@ -176,25 +181,16 @@ export class CarrierResolver {
         if (!key) continue;
         this.addExact(key, c.id);
         // Compared without the words every legal name shares (股份有限公司 …), which would make all names look alike.
-        this.addName(strip(key), c.id);
+        this.names.add(strip(key), i);
       }
     }
+    this.names.freeze(carriers.length);
   }
 
   private addExact(key: string, id: string): void {
     const set = this.exact.get(key) ?? new Set<string>();
     set.add(id);
     this.exact.set(key, set);
-  }
-
-  private addName(key: string, carrierId: string): void {
-    const parts = units(key);
-    const index = this.names.push({ carrierId, units: new Set(parts) }) - 1;
-    for (const u of parts) {
-      const list = this.nameIndex.get(u);
-      if (list) list.push(index);
-      else this.nameIndex.set(u, [index]);
-    }
   }
 
   carrier(id: string): Carrier | undefined {
@@ -222,51 +218,68 @@ export class CarrierResolver {
   }
 
   /** Splits a key into region and group parts, either order; every reading that fits is kept. */
-  private parse(key: string): { groups: GroupId[]; regions: Region[] } | undefined {
+  private parse(key: string): Reading | undefined {
     const group = this.lex.groups.get(key);
     if (group) return { groups: [group], regions: [] };
     const whole = this.regionParse(key);
-    if (whole.length) return { groups: [], regions: whole };
-    const groups = new Set<GroupId>();
-    const regions: Region[] = [];
-    const tryReading = (g: GroupId | undefined, rest: string): void => {
-      if (!g) return;
-      const hits = this.regionParse(rest);
-      if (!hits.length) return;
-      groups.add(g);
-      regions.push(...hits);
-    };
+    if (whole.length) return { groups: [], regions: [...whole] };
+    const reading: Reading = { groups: [], regions: [] };
     // endsWith/startsWith allocate nothing; only a group word actually found costs a slice and a lookup.
+    // (No closures here or in match: tsx keeps function names, so each closure made per query costs a call.)
     for (const word of forScript(key, this.lex.groupKeys)) {
       if (word.length >= key.length) continue;
-      if (key.endsWith(word)) tryReading(this.lex.groups.get(word), key.slice(0, key.length - word.length));
-      if (key.startsWith(word)) tryReading(this.lex.groups.get(word), key.slice(word.length));
+      if (key.endsWith(word)) this.addReading(reading, this.lex.groups.get(word)!, key.slice(0, key.length - word.length));
+      if (key.startsWith(word)) this.addReading(reading, this.lex.groups.get(word)!, key.slice(word.length));
     }
-    return groups.size ? { groups: [...groups], regions } : undefined;
+    return reading.groups.length ? reading : undefined;
+  }
+
+  private addReading(reading: Reading, group: GroupId, rest: string): void {
+    const hits = this.regionParse(rest);
+    if (!hits.length) return;
+    if (!reading.groups.includes(group)) reading.groups.push(group);
+    reading.regions.push(...hits);
   }
 
   /** A region name, or a province followed by one of its cities (湖北十堰, hubeishiyan). */
-  private regionParse(key: string): Region[] {
+  private regionParse(key: string): readonly Region[] {
     const direct = this.lex.regions.get(key);
     if (direct) return direct;
     for (const len of forScript(key, this.lex.provinceLengths)) {
       if (len >= key.length) continue;
-      const provinces = (this.lex.regions.get(key.slice(0, len)) ?? []).filter((r) => !r.city);
-      if (!provinces.length) continue;
-      const cities = (this.lex.regions.get(key.slice(len)) ?? []).filter((r) => r.city && provinces.some((p) => p.province === r.province));
-      if (cities.length) return cities;
+      const provinces = this.lex.provinces.get(key.slice(0, len));
+      if (!provinces) continue;
+      const cities = this.lex.cities.get(key.slice(len));
+      if (!cities) continue;
+      let inside: Region[] | undefined;
+      for (const c of cities) {
+        for (const p of provinces) {
+          if (p.province !== c.province) continue;
+          (inside ??= []).push(c);
+          break;
+        }
+      }
+      if (inside) return inside;
     }
-    return [];
+    return NONE;
   }
 
-  private match({ groups, regions }: { groups: GroupId[]; regions: Region[] }): Resolution {
-    const inGroup = (c: Carrier): boolean => !groups.length || groups.includes(c.group);
-    const understood = this.describe(groups, regions);
+  private inGroups(c: Carrier, groups: readonly GroupId[]): boolean {
+    return !groups.length || groups.includes(c.group);
+  }
+
+  private ofGroups(groups: readonly GroupId[]): Carrier[] {
+    const out: Carrier[] = [];
+    for (const c of this.carriers) if (this.inGroups(c, groups)) out.push(c);
+    return out;
+  }
+
+  private match({ groups, regions }: Reading): Resolution {
     if (!regions.length) {
-      const all = this.carriers.filter(inGroup);
+      const all = this.ofGroups(groups);
       if (all.length === 1) return { kind: 'found', carrier: all[0]! };
       if (all.length) return { kind: 'candidates', carriers: all, reason: 'too_general' };
-      return { kind: 'not_found', understood, suggestions: [] };
+      return { kind: 'not_found', understood: this.describe(groups, regions), suggestions: [] };
     }
     // Direct: the branch of exactly that place. Via a city: its province's branch. Related: branches below a province.
     const direct = new Set<string>();
@@ -274,7 +287,7 @@ export class CarrierResolver {
     const related = new Set<string>();
     for (const region of regions) {
       for (const c of this.byProvince.get(region.province) ?? []) {
-        if (!inGroup(c) || !c.region) continue;
+        if (!this.inGroups(c, groups) || !c.region) continue;
         if (region.city) {
           if (c.region.city === region.city) direct.add(c.id);
           else if (!c.region.city && !this.cityBranches.has(`${c.group}:${region.province}:${region.city}`)) viaCity.set(c.id, region);
@@ -294,8 +307,8 @@ export class CarrierResolver {
       if (viaCity.size > 1) return { kind: 'candidates', carriers: this.sorted(viaCity.keys()), reason: 'ambiguous' };
       if (related.size) return { kind: 'candidates', carriers: this.sorted(related), reason: 'related' };
     }
-    const sameGroup = this.carriers.filter(inGroup).slice(0, MAX_SUGGESTIONS);
-    return { kind: 'not_found', understood, suggestions: sameGroup };
+    const sameGroup = this.ofGroups(groups).slice(0, MAX_SUGGESTIONS);
+    return { kind: 'not_found', understood: this.describe(groups, regions), suggestions: sameGroup };
   }
 
   private found(id: string, viaCity?: ReadonlyMap<string, Region>): Resolution {
@@ -303,41 +316,16 @@ export class CarrierResolver {
     return { kind: 'found', carrier: this.byId.get(id)!, ...(via ? { viaCity: via } : {}) };
   }
 
-  private describe(groups: GroupId[], regions: Region[]): string | undefined {
+  private describe(groups: readonly GroupId[], regions: readonly Region[]): string | undefined {
     const place = [...new Set(regions.filter((r) => !r.city || regions.length === 1).map((r) => this.regions.label(r)))].join('/') || (regions[0] ? this.regions.label(regions[0]) : '');
     const g = groups.length === 1 ? this.groups.find((x) => x.id === groups[0]) : undefined;
     const text = `${place}${g ? (place ? g.short : g.name) : ''}`;
     return text || undefined;
   }
 
-  /**
-   * Names that share most of the query's characters (Latin: trigrams),
-   * scored by Dice. Only names sharing at least one unit are touched, via
-   * an inverted index, so this stays cheap however many names there are.
-   */
+  /** Carriers with a name sharing most of the query's characters (Latin: trigrams); see SimilarNames. */
   private similar(key: string): Carrier[] {
-    const query = units(key);
-    const byRarity = query.map((u) => ({ u, names: this.nameIndex.get(u) ?? [] })).sort((a, b) => a.names.length - b.names.length);
-    // Dice ≥ D needs at least D·q/(2−D) shared units, so a name that qualifies is in one of the rarest
-    // lists; for the common units (电, 信 …) only those few candidates are checked, never the whole list.
-    const needed = Math.ceil((SIMILAR_MIN * query.length) / (2 - SIMILAR_MIN));
-    const rare = byRarity.slice(0, query.length - needed + 1);
-    const common = byRarity.slice(rare.length).map((x) => x.u);
-    const candidates = new Set<number>();
-    for (const { names } of rare) for (const i of names) candidates.add(i);
-    const best = new Map<string, number>();
-    for (const i of candidates) {
-      const name = this.names[i]!;
-      let shared = 0;
-      for (const r of rare) if (name.units.has(r.u)) shared++;
-      for (const u of common) if (name.units.has(u)) shared++;
-      const dice = (2 * shared) / (query.length + name.units.size);
-      if (dice >= SIMILAR_MIN && dice > (best.get(name.carrierId) ?? 0)) best.set(name.carrierId, dice);
-    }
-    return [...best]
-      .sort((a, b) => b[1] - a[1] || this.order.get(a[0])! - this.order.get(b[0])!)
-      .slice(0, MAX_SUGGESTIONS)
-      .map(([id]) => this.byId.get(id)!);
+    return this.names.similar(key, MAX_SUGGESTIONS).map((i) => this.carriers[i]!);
   }
 
   private sorted(ids: Iterable<string>): Carrier[] {
