@@ -216,11 +216,12 @@ export class Broadcaster {
         this.log.info('chat unreachable; unsubscribed', { chatId: job.chatId, reason: failure.reason });
         return;
       case 'migrated': {
-        // If the supergroup subscribed on its own, this run already owes it a digest: sending this one too would double it.
-        const covered = this.state.run(job.runId)?.deliveries.some((d) => d.chatId === failure.toChatId) ?? false;
+        const delivery = this.state.run(job.runId)?.deliveries.find((d) => d.chatId === job.chatId);
         this.state.markMigrated(job.chatId, failure.toChatId);
-        this.log.info('group migrated to a supergroup; subscription moved', { from: job.chatId, to: failure.toChatId, covered });
-        if (covered) return;
+        // The delivery moves with the group, unless the supergroup has its own (or unsubscribed): then it is void.
+        const moved = delivery?.chatId === failure.toChatId && delivery.status === 'pending';
+        this.log.info('group migrated to a supergroup; subscription moved', { from: job.chatId, to: failure.toChatId, moved });
+        if (!moved) return;
         job.chatId = failure.toChatId;
         job.readyAt = 0;
         queue.unshift(job);

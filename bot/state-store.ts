@@ -232,16 +232,17 @@ export class StateStore {
       }
       case 'migrated': {
         const sub = d.subscriptions.find((s) => s.chatId === ev.from);
+        // The supergroup may have (un)subscribed by itself since the move: that is the newer wish, so it
+        // stands and the old group's record goes.
         const own = d.subscriptions.find((s) => s.chatId === ev.to);
-        // A supergroup that subscribed by itself keeps its own settings; the old group's record goes.
         if (sub && own) d.subscriptions = d.subscriptions.filter((s) => s !== sub);
         else if (sub) Object.assign(sub, { chatId: ev.to, chatType: sub.chatType === 'group' ? 'supergroup' : sub.chatType });
         for (const run of d.runs) {
           if (run.finishedAt) continue;
           const moved = run.deliveries.find((x) => x.chatId === ev.from);
           if (!moved) continue;
-          // One digest per chat and run: if the supergroup has its own delivery, the old group's is void.
-          if (run.deliveries.some((x) => x.chatId === ev.to)) {
+          // One digest per chat and run, and none to a supergroup that unsubscribed: then the old group's is void.
+          if (own && (!own.active || run.deliveries.some((x) => x.chatId === ev.to))) {
             if (moved.status === 'pending' || moved.status === 'deferred') moved.status = 'dropped';
             moved.lastError = `migrated to ${ev.to}`;
           } else moved.chatId = ev.to;

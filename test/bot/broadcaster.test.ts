@@ -180,6 +180,19 @@ describe('broadcaster, fixed cases', () => {
     ]);
   });
 
+  it('sends nothing to a supergroup that unsubscribed on its own, when its old group turns out to have moved there', async () => {
+    const state = await setup([-5], 1, 'group');
+    state.subscribe({ chatId: -1005, chatType: 'supergroup', filter: NO_FILTER, cursor: 0, active: true, since: 'x' });
+    state.unsubscribe(-1005, '用户退订');
+    const tg = new FakeTelegram();
+    tg.failNext(-5, telegramError(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: -1005 }));
+    await new Broadcaster(state, tg, quiet, fast).drain('r1');
+    expect(tg.to(-1005)).toEqual([]);
+    expect(state.subscription(-1005)).toMatchObject({ active: false, endedReason: '用户退订' });
+    expect(state.subscription(-5)).toBeUndefined();
+    expect(state.run('r1')!.deliveries[0]!.status).toBe('dropped');
+  });
+
   it('sends nothing more to a chat that unsubscribes while the run is going', async () => {
     const state = await setup([1, 2, 3]);
     const tg = new FakeTelegram();

@@ -44,20 +44,13 @@ const LIAONING_TITLE = '2023年下半年辽宁省电信服务质量通告';
 
 describe('a broadcast killed while messages are on their way, then restarted', () => {
   const subscribers = range(60_001, 240);
-  const bot = crashTestBot(subscribers);
+  const bot = useCrashTestBot(subscribers);
   let beforeCrash: BotApiCall[] = [];
   let dropped: BotApiCall[] = [];
   let restartedAtSeq = 0;
 
-  beforeAll(async () => {
-    await bot.start();
-    slowTelegram(bot, subscribers);
-  }, 90_000);
-  afterAll(() => bot.stop());
-
   it('is killed about halfway, with every message Telegram accepted already in the journal', async () => {
-    expect(replyIn(await bot.say('/broadcast', ADMIN_CHAT), ADMIN_CHAT)).toBe('📤 已开始向所有订阅者推送摘要。发送 /stats 查看进度。');
-    await bot.waitUntil(() => digestCalls(bot, subscribers).length >= subscribers.length / 2, 20_000, 'half the digests');
+    await broadcastUntilHalfway(bot, subscribers);
 
     // From now on "Telegram" sees nothing: the next sends wait at the proxy, as if still on the wire.
     const gate = bot.proxy.hold('sendMessage');
@@ -109,17 +102,10 @@ describe('a broadcast killed while messages are on their way, then restarted', (
 
 describe('a broadcast killed at an arbitrary moment, then restarted', () => {
   const subscribers = range(70_001, 200);
-  const bot = crashTestBot(subscribers);
-
-  beforeAll(async () => {
-    await bot.start();
-    slowTelegram(bot, subscribers);
-  }, 90_000);
-  afterAll(() => bot.stop());
+  const bot = useCrashTestBot(subscribers);
 
   it('loses nothing, and doubles at most a message Telegram took but the bot never heard back about', async () => {
-    expect(replyIn(await bot.say('/broadcast', ADMIN_CHAT), ADMIN_CHAT)).toBe('📤 已开始向所有订阅者推送摘要。发送 /stats 查看进度。');
-    await bot.waitUntil(() => digestCalls(bot, subscribers).length >= subscribers.length / 2, 20_000, 'half the digests');
+    await broadcastUntilHalfway(bot, subscribers);
     // Anywhere within one send's cycle (a slot is about 34 ms): on the wire, at Telegram, on the way back, in the journal.
     await delay(Math.random() * 40);
     await bot.kill();
@@ -144,7 +130,23 @@ describe('a broadcast killed at an arbitrary moment, then restarted', () => {
   });
 });
 
-/** A bot whose DATA_DIR holds the shipped bulletins, a newer 辽宁 one, and `subscribers` whose cursors sit before it. */
+/** A bot whose DATA_DIR holds the shipped bulletins, a newer 辽宁 one, and `subscribers` whose cursors sit before it; started and stopped around the describe. */
+function useCrashTestBot(subscribers: readonly number[]): BotHarness {
+  const bot = crashTestBot(subscribers);
+  beforeAll(async () => {
+    await bot.start();
+    slowTelegram(bot, subscribers);
+  }, 90_000);
+  afterAll(() => bot.stop());
+  return bot;
+}
+
+/** The admin's /broadcast, then until Telegram has accepted half the digests. */
+async function broadcastUntilHalfway(bot: BotHarness, subscribers: readonly number[]): Promise<void> {
+  expect(replyIn(await bot.say('/broadcast', ADMIN_CHAT), ADMIN_CHAT)).toBe('📤 已开始向所有订阅者推送摘要。发送 /stats 查看进度。');
+  await bot.waitUntil(() => digestCalls(bot, subscribers).length >= subscribers.length / 2, 20_000, 'half the digests');
+}
+
 function crashTestBot(subscribers: readonly number[]): BotHarness {
   return new BotHarness({
     env: { ADMIN_IDS: String(ADMIN), DIGEST_CRON },

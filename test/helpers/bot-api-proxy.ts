@@ -14,7 +14,10 @@ import { setTimeout as delay } from 'node:timers/promises';
  *   idle bot does not spin, and numbers the updates itself so tests can also
  *   inject updates the emulator cannot make (inline queries, odd chats);
  * - records every call with its arrival time and answer;
- * - injects faults (429 with retry_after, 403, 400, 5xx) per method and chat;
+ * - injects faults (429 with retry_after, 403, 400, 5xx, group migrated) per method and chat;
+ * - answers calls with a function of the call (respond: getChatMember by user);
+ * - makes "Telegram" slow (slowDown) or holds calls until released (hold), and
+ *   drops a held call whose bot hung up meanwhile: it never reached Telegram;
  * - hosts files, as Telegram's file storage would: getFile answers for them
  *   and their bytes download from /file/bot<token>/<file_path>, each
  *   download logged as a FILE_DOWNLOAD call (the emulator has neither).
@@ -151,12 +154,6 @@ export interface BotApiProxyOptions {
   readonly maxLongPollMs?: number;
   /** How often a held getUpdates asks the emulator for news. */
   readonly upstreamPollIntervalMs?: number;
-  /**
-   * Answer sendMessage here, as Telegram would, instead of asking the
-   * emulator: for runs with hundreds of chats. Faults, slowdowns and the
-   * call log work as for any other call.
-   */
-  readonly answerSendMessage?: boolean;
 }
 
 interface StoredFault {
@@ -194,7 +191,6 @@ export class BotApiProxy {
   private responders: Array<{ readonly method: string; readonly answer: Responder }> = [];
   private slowdowns: Slowdown[] = [];
   private gates: Gate[] = [];
-  private readonly sentMessageIds = new Map<string, number>();
 
   private constructor(
     private readonly server: Server,
@@ -207,7 +203,6 @@ export class BotApiProxy {
       stubs: DEFAULT_STUBS,
       maxLongPollMs: 10_000,
       upstreamPollIntervalMs: 20,
-      answerSendMessage: false,
       ...options,
       upstream: options.upstream.replace(/\/+$/, ''),
     });
@@ -425,29 +420,7 @@ export class BotApiProxy {
       const answer = r.answer(call);
       if (answer) return answer;
     }
-    if (call.method === 'sendMessage' && this.options.answerSendMessage) return this.sentMessage(call);
     return undefined;
-  }
-
-  /** What Telegram answers to an accepted sendMessage: the Message, numbered per chat. */
-  private sentMessage(call: BotApiCall): CannedReply {
-    const chat = String(call.chatId);
-    const messageId = (this.sentMessageIds.get(chat) ?? 0) + 1;
-    this.sentMessageIds.set(chat, messageId);
-    const chatId = typeof call.chatId === 'number' ? call.chatId : Number(call.chatId);
-    return {
-      status: 200,
-      body: {
-        ok: true,
-        result: {
-          message_id: messageId,
-          date: Math.floor(Date.now() / 1000),
-          chat: chatId < 0 ? { id: chatId, type: 'group', title: `群${chatId}` } : { id: chatId, type: 'private', first_name: `用户${chatId}` },
-          from: { id: 1, is_bot: true, first_name: 'carrier-watch' },
-          text: String(call.params['text'] ?? ''),
-        },
-      },
-    };
   }
 
   /** Telegram's getFile: the File of a hosted file; any other id is refused as Telegram refuses it. */

@@ -9,7 +9,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { afterAll, beforeAll } from 'vitest';
-import { BotApiProxy, isRecord, type BotApiCall, type BotApiProxyOptions, type DeliveredUpdate, type FaultRule } from './bot-api-proxy.ts';
+import { BotApiProxy, isRecord, type BotApiCall, type DeliveredUpdate, type FaultRule } from './bot-api-proxy.ts';
 
 /**
  * Runs the real bot (`tsx bot/main.ts`, what `npm start` runs) against the
@@ -114,8 +114,6 @@ export interface BotHarnessOptions {
   readonly env?: Readonly<Record<string, string>>;
   readonly readyTimeoutMs?: number;
   readonly replyTimeoutMs?: number;
-  /** Options for the BotApiProxy (besides upstream), e.g. answerSendMessage. */
-  readonly proxy?: Omit<BotApiProxyOptions, 'upstream'>;
   /** Fills the fresh DATA_DIR before the bot first starts (state to resume, knowledge to serve). */
   readonly prepareDataDir?: (dataDir: string) => Promise<void>;
 }
@@ -199,7 +197,7 @@ export class BotHarness {
   /** Starts emulator, proxy and bot; resolves once the bot logged "bot ready" and is polling. */
   async start(): Promise<void> {
     this.emulatorServer = await startEmulator();
-    this.apiProxy = await BotApiProxy.start({ ...this.options.proxy, upstream: this.emulatorServer.config.apiURL });
+    this.apiProxy = await BotApiProxy.start({ upstream: this.emulatorServer.config.apiURL });
     for (const rule of this.options.faults ?? []) this.apiProxy.injectFault(rule);
     this.tempDataDir = await mkdtemp(join(tmpdir(), 'carrier-watch-e2e-'));
     await this.options.prepareDataDir?.(this.tempDataDir);
