@@ -1,7 +1,8 @@
 import { CATEGORIES } from './categories.ts';
 import { normalizeText } from './normalize.ts';
 import type { Fact } from './schema.ts';
-import { scanTokens, tokenText, type TokenKey } from './search-tokens.ts';
+import { IntIds } from './int-ids.ts';
+import { scan, tokenKeys, Tokens, tokenText, type TokenKey } from './search-tokens.ts';
 
 /**
  * Tokens for search: overlapping character bigrams inside Han runs (so
@@ -9,9 +10,7 @@ import { scanTokens, tokenText, type TokenKey } from './search-tokens.ts';
  * runs, and whole words for Latin letters and digits.
  */
 export function tokenize(text: string): string[] {
-  const tokens: string[] = [];
-  scanTokens(normalizeText(text), (k) => tokens.push(tokenText(k)));
-  return tokens;
+  return tokenKeys(normalizeText(text)).map(tokenText);
 }
 
 export interface SearchHit {
@@ -45,8 +44,11 @@ const MIN_COVERAGE = 0.6;
 export class FactIndex {
   private facts: Array<Fact | undefined> = [];
   private live = 0;
-  private readonly hanTokens = new Map<number, number>();
+  private readonly hanTokens = new IntIds();
   private readonly wordTokens = new Map<string, number>();
+  private readonly scratch = new Tokens();
+  /** Token ids of the text last given to idsOf. */
+  private ids = new Int32Array(256);
   private tokenCount = 0;
   /** Packed postings of the facts indexed at construction: token t's slots are base[offsets[t] .. offsets[t + 1]). */
   private offsets = new Int32Array(1);
@@ -85,76 +87,95 @@ export class FactIndex {
       this.live--;
       this.facts[slot] = undefined;
       const seen = new Set<number>();
-      const onId = (id: number): void => {
-        if (id < 0 || seen.has(id)) return;
+      for (const id of this.factIds(fact, this.described[slot], false)) {
+        if (id < 0 || seen.has(id)) continue;
         seen.add(id);
         this.dead[id] = (this.dead[id] ?? 0) + 1;
-      };
-      this.factTokens(fact, this.described[slot], (k) => onId(this.tokenId(k, false)), onId);
+      }
       this.described[slot] = undefined;
     }
     this.slotsByBulletin.delete(bulletinId);
   }
 
   private tokenId(key: TokenKey, create: boolean): number {
-    const map: Map<TokenKey, number> = typeof key === 'number' ? this.hanTokens : this.wordTokens;
-    let id = map.get(key);
-    if (id === undefined && create) {
-      id = this.tokenCount++;
-      map.set(key, id);
+    if (typeof key === 'number') {
+      let id = this.hanTokens.get(key);
+      if (id < 0 && create) this.hanTokens.set(key, (id = this.tokenCount++));
+      return id;
     }
+    let id = this.wordTokens.get(key);
+    if (id === undefined && create) this.wordTokens.set(key, (id = this.tokenCount++));
     return id ?? -1;
   }
 
-  /**
-   * Every token of a fact: its text, its category's name and what describe
-   * adds (those two repeat, so their tokens are remembered). `key` and `id`
-   * are made once per batch, not per fact: at 100,000 facts, closures per
-   * fact are garbage the collector has to chase during start-up.
-   */
-  private factTokens(fact: Fact, description: string | undefined, key: (k: TokenKey) => void, id: (t: number) => void): void {
-    // Stored text is normalised at ingestion (knowledge/ingest/paragraphs.ts), so it is scanned as is.
-    scanTokens(fact.text, key);
-    for (const t of this.phraseTokens(CATEGORIES[fact.category].label)) id(t);
-    if (description) for (const t of this.phraseTokens(description)) id(t);
+  /** The token ids of already-normalised text, into this.ids; returns how many (-1 for unknown tokens when not creating). */
+  private idsOf(text: string, create: boolean): number {
+    const t = scan(text, this.scratch);
+    const total = t.hanCount + t.words.length;
+    if (this.ids.length < total) this.ids = new Int32Array(total * 2);
+    let n = 0;
+    for (let i = 0; i < t.hanCount; i++) this.ids[n++] = this.tokenId(t.han[i]!, create);
+    for (const w of t.words) this.ids[n++] = this.tokenId(w, create);
+    return n;
   }
 
   private readonly phrases = new Map<string, number[]>();
 
-  private phraseTokens(phrase: string): number[] {
+  /** Ids of a phrase that many facts share (a category's name, who a fact is about), worked out once. */
+  private phraseIds(phrase: string): number[] {
     let ids = this.phrases.get(phrase);
     if (!ids) {
-      const found: number[] = [];
-      scanTokens(normalizeText(phrase), (k) => found.push(this.tokenId(k, true)));
-      this.phrases.set(phrase, (ids = found));
+      const n = this.idsOf(normalizeText(phrase), true);
+      this.phrases.set(phrase, (ids = Array.from(this.ids.subarray(0, n))));
     }
     return ids;
   }
 
+  /**
+   * Every token id of a fact, duplicates included: its text, its category's
+   * name and what describe said of it. Stored text is normalised at
+   * ingestion (knowledge/ingest/paragraphs.ts), so it is scanned as is.
+   */
+  private factIds(fact: Fact, description: string | undefined, create: boolean): number[] {
+    const n = this.idsOf(fact.text, create);
+    const out = Array.from(this.ids.subarray(0, n));
+    out.push(...this.phraseIds(CATEGORIES[fact.category].label));
+    if (description) out.push(...this.phraseIds(description));
+    return out;
+  }
+
   private pack(facts: readonly Fact[], describe: Describe | undefined): void {
-    let ids = new Int32Array(facts.length * 40);
+    let postings = new Int32Array(facts.length * 40);
     let used = 0;
     const ends = new Int32Array(facts.length);
-    const counts: number[] = [];
-    const seenAt: number[] = [];
-    let stamp = 0;
-    const onId = (id: number): void => {
-      if (seenAt[id] === stamp) return;
-      seenAt[id] = stamp;
-      counts[id] = (counts[id] ?? 0) + 1;
-      if (used === ids.length) {
-        const grown = new Int32Array(ids.length * 2);
-        grown.set(ids);
-        ids = grown;
+    let counts = new Int32Array(1 << 14);
+    let seenAt = new Int32Array(1 << 14);
+    // One fact's ids go here in three runs (text, category, description); seenAt[id] === slot + 1 drops repeats.
+    const add = (ids: ArrayLike<number>, n: number, stamp: number): void => {
+      for (let k = 0; k < n; k++) {
+        const id = ids[k]!;
+        if (id >= counts.length) {
+          counts = grow(counts, id);
+          seenAt = grow(seenAt, id);
+        }
+        if (seenAt[id] === stamp) continue;
+        seenAt[id] = stamp;
+        counts[id]!++;
+        if (used === postings.length) postings = grow(postings, used);
+        postings[used++] = id;
       }
-      ids[used++] = id;
     };
-    const onKey = (k: TokenKey): void => onId(this.tokenId(k, true));
     for (let slot = 0; slot < facts.length; slot++) {
       const fact = facts[slot]!;
       this.place(fact, slot, describe);
-      stamp = slot + 1;
-      this.factTokens(fact, this.described[slot], onKey, onId);
+      add(this.ids, this.idsOf(fact.text, true), slot + 1);
+      const category = this.phraseIds(CATEGORIES[fact.category].label);
+      add(category, category.length, slot + 1);
+      const description = this.described[slot];
+      if (description) {
+        const ids = this.phraseIds(description);
+        add(ids, ids.length, slot + 1);
+      }
       ends[slot] = used;
     }
     this.baseTokens = this.tokenCount;
@@ -165,7 +186,7 @@ export class FactIndex {
     let from = 0;
     for (let slot = 0; slot < facts.length; slot++) {
       const to = ends[slot]!;
-      for (let k = from; k < to; k++) this.base[cursor[ids[k]!]!++] = slot;
+      for (let k = from; k < to; k++) this.base[cursor[postings[k]!]!++] = slot;
       from = to;
     }
   }
@@ -174,14 +195,13 @@ export class FactIndex {
     const slot = this.facts.length;
     this.place(fact, slot, describe);
     const seen = new Set<number>();
-    const onId = (id: number): void => {
-      if (seen.has(id)) return;
+    for (const id of this.factIds(fact, this.described[slot], true)) {
+      if (seen.has(id)) continue;
       seen.add(id);
       const list = this.tail[id];
       if (list) list.push(slot);
       else this.tail[id] = [slot];
-    };
-    this.factTokens(fact, this.described[slot], (k) => onId(this.tokenId(k, true)), onId);
+    }
   }
 
   private place(fact: Fact, slot: number, describe: Describe | undefined): void {
@@ -214,8 +234,7 @@ export class FactIndex {
   }
 
   search(query: string, options: { limit?: number; carrierId?: string } = {}): SearchHit[] {
-    const keys = new Set<TokenKey>();
-    scanTokens(normalizeText(query), (k) => keys.add(k));
+    const keys = new Set<TokenKey>(tokenKeys(normalizeText(query)));
     if (!keys.size) return [];
     const needed = Math.max(1, Math.ceil(keys.size * MIN_COVERAGE));
     const known: Array<{ id: number; df: number }> = [];
@@ -258,6 +277,13 @@ export class FactIndex {
     }
     return ranked.sorted();
   }
+}
+
+/** A copy of a at least twice as long as needed to hold index `at`. */
+function grow(a: Int32Array<ArrayBuffer>, at: number): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(Math.max(a.length * 2, at * 2 + 1));
+  grown.set(a);
+  return grown;
 }
 
 /** Best coverage first; among equals, shorter facts (more to the point), then a stable order by id. */
