@@ -16,6 +16,8 @@ export interface ColdStart {
   firstAnswerMs: number;
   /** The bot process's peak resident memory (VmHWM). */
   peakRssMb: number;
+  /** CPU time the bot's processes had used when it was ready: what a busy machine stretches into the wall time above. */
+  cpuMs: number;
 }
 
 export interface ColdStartSummary extends ColdStart {
@@ -37,6 +39,7 @@ export async function measureColdStart(dataDir: string, runs = 3): Promise<ColdS
     readyMs: median(results.map((r) => r.readyMs)),
     firstAnswerMs: median(results.map((r) => r.firstAnswerMs)),
     peakRssMb: Math.max(...results.map((r) => r.peakRssMb)),
+    cpuMs: median(results.map((r) => r.cpuMs)),
     runs: results,
   };
 }
@@ -49,6 +52,7 @@ function startOnce(dataDir: string, timeoutMs = 60_000): Promise<ColdStart> {
     let out = '';
     let err = '';
     let readyMs = Number.NaN;
+    let cpuMs = Number.NaN;
     let peakRssMb = 0;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -59,6 +63,7 @@ function startOnce(dataDir: string, timeoutMs = 60_000): Promise<ColdStart> {
       out += d.toString();
       if (Number.isNaN(readyMs) && out.includes(BANNER)) {
         readyMs = performance.now() - started;
+        cpuMs = treeCpuMs(child.pid);
         child.stdin.write(`${PROBE}\n`);
       }
       const afterBanner = out.slice(out.indexOf(BANNER));
@@ -67,7 +72,7 @@ function startOnce(dataDir: string, timeoutMs = 60_000): Promise<ColdStart> {
         peakRssMb = treePeakRssMb(child.pid);
         child.stdin.end('/quit\n');
         clearTimeout(timer);
-        child.once('exit', () => resolve({ readyMs, firstAnswerMs, peakRssMb }));
+        child.once('exit', () => resolve({ readyMs, firstAnswerMs, peakRssMb, cpuMs }));
       }
     });
     child.once('exit', (code) => {
@@ -79,24 +84,46 @@ function startOnce(dataDir: string, timeoutMs = 60_000): Promise<ColdStart> {
   });
 }
 
+/** The pids of a process and its descendants (Linux /proc), or none elsewhere. */
+function tree(pid: number | undefined): number[] {
+  if (pid === undefined) return [];
+  const out = [pid];
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    for (const c of children ? children.split(/\s+/) : []) out.push(...tree(Number(c)));
+  } catch {
+    // Gone, or not Linux.
+  }
+  return out;
+}
+
+/** User + system CPU time of a process tree, from /proc/PID/stat (in clock ticks of 10 ms). */
+function treeCpuMs(pid: number | undefined): number {
+  let ticks = 0;
+  for (const p of tree(pid)) {
+    try {
+      const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return Number.NaN;
+    }
+  }
+  return ticks * 10;
+}
+
 /**
  * tsx's command runs the bot in a child node process; the bot's memory is
  * that child's. Linux keeps each process's peak in /proc/PID/status (VmHWM).
  */
 function treePeakRssMb(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
   let peak = 0;
-  const visit = (p: number): void => {
+  for (const p of tree(pid)) {
     try {
-      const status = readFileSync(`/proc/${p}/status`, 'utf8');
-      const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      const kb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
       peak = Math.max(peak, kb / 1024);
-      const children = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim();
-      for (const c of children ? children.split(/\s+/) : []) visit(Number(c));
     } catch {
-      // Not on Linux, or the process is gone: report what was found.
+      // The process is gone: report what was found.
     }
-  };
-  visit(pid);
+  }
   return peak || Number.NaN;
 }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { prepareBenchData, type BenchData } from './bench-data.ts';
@@ -10,7 +11,7 @@ import { formatReport, ingestTargets, machine, ratios, searchTargets, type Bench
 import { runContenders } from './search-bench.ts';
 
 const USAGE = `npm run bench [-- options]
-  --json               the same figures as JSON on stdout (progress goes to stderr)
+  --json               the same figures as JSON on stdout (progress goes to stderr; npm run -s keeps npm's banner out)
   --only PART          search | ingest | broadcast (default: all, in that order)
   --facts N            size of the synthetic knowledge base (default 100000)
   --bulletins N        generated bulletins to ingest (default 1000)
@@ -169,6 +170,7 @@ async function main(): Promise<void> {
   } finally {
     await data?.cleanup();
   }
+  report.machine.load.end = loadavg()[0] ?? 0;
   if (o.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else process.stdout.write(`${formatReport({ ...report, ...(broadcastText !== undefined ? { broadcast: broadcastText } : {}) })}\n`);
 }

@@ -1,4 +1,4 @@
-import { availableParallelism, cpus, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { CONTENDER_LABELS, CONTENDERS, type ContenderId } from './contenders.ts';
 import type { ColdStartSummary } from './cold-start.ts';
 import type { IngestBenchResult } from './ingest-bench.ts';
@@ -11,6 +11,8 @@ export interface Machine {
   memoryGb: number;
   node: string;
   date: string;
+  /** The 1-minute load average when the run started and ended: on a shared machine, other work inflates every time here. */
+  load: { start: number; end?: number };
 }
 
 export function machine(): Machine {
@@ -20,6 +22,7 @@ export function machine(): Machine {
     memoryGb: Math.round(totalmem() / 1024 ** 3),
     node: process.version,
     date: new Date().toISOString(),
+    load: { start: loadavg()[0] ?? 0 },
   };
 }
 
@@ -148,7 +151,8 @@ function width(text: string): number {
 }
 
 export function formatReport(r: BenchReport): string {
-  const out: string[] = [`carrier-watch benchmark · ${r.machine.cores} cores (${r.machine.cpu}) · ${r.machine.memoryGb} GB · Node ${r.machine.node}`];
+  const load = `load ${r.machine.load.start.toFixed(1)}${r.machine.load.end === undefined ? '' : ` → ${r.machine.load.end.toFixed(1)}`}`;
+  const out: string[] = [`carrier-watch benchmark · ${r.machine.cores} cores (${r.machine.cpu}) · ${r.machine.memoryGb} GB · Node ${r.machine.node} · ${load}`];
   if (r.search) {
     const s = r.search;
     const present = CONTENDERS.filter((c) => s.contenders[c]);
