@@ -142,7 +142,7 @@ function flexContender(data: KnowledgeData): Contender {
 const HAN_RUN = /\p{Script=Han}+|[\p{L}\p{N}]+/gu;
 
 /** Character bigrams for Han runs (a lone character stays whole), lower-cased words otherwise. */
-export function bigramTokens(text: string): string[] {
+function bigramTokens(text: string): string[] {
   const out: string[] = [];
   for (const run of text.toLowerCase().match(HAN_RUN) ?? []) {
     if (!/\p{Script=Han}/u.test(run) || run.length === 1) {
