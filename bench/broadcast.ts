@@ -267,7 +267,7 @@ interface FakeApiProcess {
 
 /** The fake Bot API in a child process (see fake-bot-api.ts for why). */
 async function startFakeApiProcess(latencyMs: number, perSecond: number): Promise<FakeApiProcess> {
-  const child: ChildProcess = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'bench/fake-bot-api.ts')], {
+  const child: ChildProcess = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'bench/fake-bot-api-server.ts')], {
     env: { ...process.env, FAKE_API_LATENCY_MS: String(latencyMs), FAKE_API_PER_SECOND: String(perSecond) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

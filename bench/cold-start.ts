@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { bundleBot } from '../bot/bundle.ts';
 import { median } from './stats.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const TSX = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+const BENCH_BUNDLE = 'dist/bench-bot.mjs';
 /** The first line of the terminal chat's banner: printed once knowledge and state are loaded. */
 const BANNER = 'carrier-watch · 终端对话模式';
 const PROBE = '/carrier 吉林电信';
@@ -25,13 +26,14 @@ export interface ColdStartSummary extends ColdStart {
 }
 
 /**
- * Starts the real bot the way `npm start` does (tsx bot/main.ts) in
- * terminal mode, with DATA_DIR pointing at the given knowledge. Ready is the
- * terminal banner, which main.ts prints only after the knowledge is loaded
- * and indexed; the first answer proves it can serve. One warm-up run fills
- * tsx's transform cache, as on any machine that has started the bot before.
+ * Starts the real bot the way `npm start` does (the bundle under plain node)
+ * in terminal mode, with DATA_DIR pointing at the given knowledge. Ready is
+ * the terminal banner, which main.ts prints only after the knowledge is
+ * loaded and indexed; the first answer proves it can serve. One warm-up run
+ * fills the OS file cache, as on any machine that has started the bot before.
  */
 export async function measureColdStart(dataDir: string, runs = 3): Promise<ColdStartSummary> {
+  await bundleBot(BENCH_BUNDLE);
   await startOnce(dataDir);
   const results: ColdStart[] = [];
   for (let i = 0; i < runs; i++) results.push(await startOnce(dataDir));
@@ -48,7 +50,7 @@ function startOnce(dataDir: string, timeoutMs = 60_000): Promise<ColdStart> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, BOT_TOKEN: '', LOG_LEVEL: 'warn' };
-    const child = spawn(TSX, ['bot/main.ts'], { cwd: PROJECT_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--enable-source-maps', BENCH_BUNDLE], { cwd: PROJECT_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     let readyMs = Number.NaN;
@@ -111,10 +113,7 @@ function treeCpuMs(pid: number | undefined): number {
   return ticks * 10;
 }
 
-/**
- * tsx's command runs the bot in a child node process; the bot's memory is
- * that child's. Linux keeps each process's peak in /proc/PID/status (VmHWM).
- */
+/** The bot's memory, whatever processes it runs as. Linux keeps each process's peak in /proc/PID/status (VmHWM). */
 function treePeakRssMb(pid: number | undefined): number {
   let peak = 0;
   for (const p of tree(pid)) {

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pathToFileURL } from 'node:url';
 
 /**
  * A minimal Bot API for the broadcast benchmark: sendMessage answered after
@@ -111,9 +110,3 @@ function parseBody(body: string, contentType: string | undefined): Record<string
 }
 
 // As a child process: start, say where on stdout (one JSON line), and serve until killed.
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const latencyMs = Number(process.env.FAKE_API_LATENCY_MS ?? 20);
-  const perSecond = Number(process.env.FAKE_API_PER_SECOND ?? 30);
-  const api = await startFakeBotApi({ latencyMs, perSecond });
-  process.stdout.write(`${JSON.stringify({ url: api.url })}\n`);
-}

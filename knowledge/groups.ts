@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { GroupId } from './schema.ts';
+import { dataFile } from './paths.ts';
 
 const Group = z.object({
   id: GroupId,
@@ -20,7 +21,7 @@ const GroupTable = z.object({ source: z.string(), groups: z.array(Group).length(
 let shared: Group[] | undefined;
 
 export function groups(): readonly Group[] {
-  shared ??= GroupTable.parse(JSON.parse(readFileSync(new URL('./data/groups.json', import.meta.url), 'utf8'))).groups;
+  shared ??= GroupTable.parse(JSON.parse(readFileSync(dataFile('groups.json'), 'utf8'))).groups;
   return shared;
 }
 

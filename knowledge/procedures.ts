@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { dataFile } from './paths.ts';
 
 /**
  * Complaint procedures and channels: curated data (data/procedures.json),
@@ -270,6 +271,6 @@ let shared: ProcedureBook | undefined;
 
 /** The procedures that ship with the bot; validated once, on first use. */
 export function procedureBook(): ProcedureBook {
-  shared ??= new ProcedureBook(ProcedureData.parse(JSON.parse(readFileSync(new URL('./data/procedures.json', import.meta.url), 'utf8'))));
+  shared ??= new ProcedureBook(ProcedureData.parse(JSON.parse(readFileSync(dataFile('procedures.json'), 'utf8'))));
   return shared;
 }

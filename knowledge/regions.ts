@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Region } from './schema.ts';
+import { dataFile } from './paths.ts';
 
 const City = z.object({
   id: z.string().regex(/^[a-z]+$/),
@@ -108,7 +109,7 @@ let shared: RegionIndex | undefined;
 
 export function regionIndex(): RegionIndex {
   if (!shared) {
-    const raw: unknown = JSON.parse(readFileSync(new URL('./data/regions.json', import.meta.url), 'utf8'));
+    const raw: unknown = JSON.parse(readFileSync(dataFile('regions.json'), 'utf8'));
     shared = new RegionIndex(RegionTable.parse(raw).provinces);
   }
   return shared;

@@ -1,10 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { KnowledgeStore } from '../store.ts';
 import { mergeParsed, type MergeOutcome } from './merge.ts';
 import { contentHash, parseBulletin, PARSER_VERSION, type ParsedBulletin } from './parse-bulletin.ts';
 import { decodeSource, DEFAULT_MAX_BYTES, readSource } from './read-source.ts';
+import { SHIPPED_SOURCES_DIR } from '../paths.ts';
 
 export interface IngestResult {
   sourceFile: string;
@@ -54,7 +54,7 @@ export async function reparseOutdated(store: KnowledgeStore): Promise<IngestResu
 }
 
 /** The bulletins that ship with the bot, as source text: the knowledge is whatever the parser makes of them. */
-export const SHIPPED_SOURCES = fileURLToPath(new URL('../sources/', import.meta.url));
+export const SHIPPED_SOURCES = SHIPPED_SOURCES_DIR;
 
 /**
  * Makes sure every shipped source is in the store, parsed by this version

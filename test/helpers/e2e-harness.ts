@@ -10,9 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { afterAll, beforeAll } from 'vitest';
 import { BotApiProxy, isRecord, type BotApiCall, type DeliveredUpdate, type FaultRule } from './bot-api-proxy.ts';
+import { botBundle } from './bot-bundle.ts';
 
 /**
- * Runs the real bot (`tsx bot/main.ts`, what `npm start` runs) against the
+ * Runs the real bot (bundled as `npm start` runs it, under plain node) against the
  * telegram-test-api emulator, with a BotApiProxy in between, and lets tests
  * talk to it as a Telegram user would: `say('/carrier 吉林电信')`,
  * `press('f:ct-jl:0:0')`, `upload(hostDocument('通告.txt', bytes))`. Each call returns exactly what the bot did for
@@ -21,7 +22,6 @@ import { BotApiProxy, isRecord, type BotApiCall, type DeliveredUpdate, type Faul
  */
 
 const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const TSX = join(PROJECT_ROOT, 'node_modules/.bin/tsx');
 
 export interface ChatRef {
   readonly id: number;
@@ -205,7 +205,7 @@ export class BotHarness {
   }
 
   /**
-   * kill -9 of the bot's whole process group (tsx and its node child), as a
+   * kill -9 of the bot's whole process group (the bot and anything it started), as a
    * crash or the OOM killer would: no shutdown handlers, no final writes.
    * Resolves once it has exited.
    */
@@ -363,7 +363,7 @@ export class BotHarness {
   }
 
   private spawnBot(apiRoot: string, dataDir: string): void {
-    const child = spawn(TSX, ['bot/main.ts'], {
+    const child = spawn(process.execPath, ['--enable-source-maps', botBundle()], {
       cwd: PROJECT_ROOT,
       env: {
         ...inheritedEnv(),
@@ -374,7 +374,7 @@ export class BotHarness {
         LOG_LEVEL: 'info',
         ...this.options.env,
       },
-      // Its own process group, so teardown reaches tsx's node child as well.
+      // Its own process group, so teardown reaches anything the bot starts as well.
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
