@@ -2,13 +2,13 @@ import 'dotenv/config';
 import { RecentQueries } from '../handlers/query-memory.ts';
 import type { Services } from '../handlers/request.ts';
 import { ingestBytes } from '../knowledge/ingest/ingest.ts';
-import { LowdbKnowledgeStore } from '../knowledge/store.ts';
+import { DamagedFileError, LowdbKnowledgeStore } from '../knowledge/store.ts';
 import { Broadcaster, DEFAULT_LIMITS, type Sender } from './broadcaster.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { DigestRunner } from './digest-runner.ts';
 import { describeSchedule, scheduleDigests } from './digest-schedule.ts';
 import { createDigestService } from './digest-service.ts';
-import { KnowledgeService } from './knowledge-service.ts';
+import { KnowledgeService, RefusedToStart, shout } from './knowledge-service.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { StateStore } from './state-store.ts';
 import { createTelegramBot, publishCommands, telegramSender } from './telegram.ts';
@@ -33,7 +33,10 @@ async function assemble(config: Config, log: Logger, mode: 'telegram' | 'termina
   await knowledge.start();
   // The terminal keeps its own state, so trying things out never touches a running bot's subscribers.
   const state = new StateStore(config.DATA_DIR, mode === 'terminal' ? 'terminal-state' : 'state');
-  await state.open();
+  await state.open((damaged, movedTo) => {
+    log.error('STATE FILE DAMAGED — restored the previous copy', { file: damaged.path, reason: damaged.reason, damagedCopy: movedTo });
+    shout([`状态文件损坏 / damaged state file: ${damaged.path}`, `问题:${damaged.reason}`, `已用上一个完好副本恢复,并重放日志,订阅未丢失。损坏的文件另存为 ${movedTo}。`]);
+  });
   const broadcaster = new Broadcaster(state, sender, log, { ...DEFAULT_LIMITS, perSecond: config.BROADCAST_PER_SECOND });
   const runner = new DigestRunner(state, () => knowledge.get(), broadcaster, log);
   const schedule = mode === 'telegram' ? scheduleDigests(config.DIGEST_CRON, config.DIGEST_TZ, () => runner.runAll('scheduled'), log) : undefined;
@@ -105,6 +108,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
+  if (e instanceof RefusedToStart || e instanceof DamagedFileError) {
+    const advice =
+      e instanceof DamagedFileError ? '\n没有可用的完好副本。机器人没有启动,以免丢失订阅或在空数据上运行。请检查或修复该文件后再启动。' : '';
+    process.stderr.write(`机器人没有启动 / not started:\n${e.message}${advice}\n`);
+    process.exit(1);
+  }
   // Last resort: the logger may not exist yet, so redact the token shape by hand.
   const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   process.stderr.write(`启动失败 / failed to start: ${text.replace(/\d{6,}:[A-Za-z0-9_-]{20,}/g, '[REDACTED]')}\n`);

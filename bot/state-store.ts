@@ -1,14 +1,28 @@
 import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
-import { open as openFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { z } from 'zod';
 import { OutMessage } from '../handlers/reply.ts';
 import { ChatType } from '../handlers/request.ts';
-import { DamagedFileError, ValidatedJsonFile } from '../knowledge/json-file.ts';
+import { DamagedFileError, replaceKeepingBackup, ValidatedJsonFile, type Migration } from '../knowledge/json-file.ts';
 import { DigestFilter } from '../knowledge/subscription-filter.ts';
 
-export const STATE_SCHEMA_VERSION = 1;
+export const STATE_SCHEMA_VERSION = 2;
+
+/**
+ * Version 1 counted deferred deliveries as `totals.failures`, which read as
+ * if messages had been lost; version 2 calls them what they are.
+ */
+export const STATE_MIGRATIONS: readonly Migration[] = [
+  {
+    from: 1,
+    up(data) {
+      const totals = (data.totals ?? {}) as Record<string, unknown>;
+      const { failures, ...rest } = totals;
+      return { ...data, totals: { ...rest, deferrals: typeof failures === 'number' ? failures : 0 } };
+    },
+  },
+];
 
 export const Subscription = z.object({
   chatId: z.number(),
@@ -50,7 +64,8 @@ export type Run = z.infer<typeof Run>;
 export const Totals = z.object({
   messagesSent: z.number().int().nonnegative(),
   digestsDelivered: z.number().int().nonnegative(),
-  failures: z.number().int().nonnegative(),
+  /** Deliveries put off to the next run after repeated 5xx or network errors. */
+  deferrals: z.number().int().nonnegative(),
   unsubscribedByTelegram: z.number().int().nonnegative(),
 });
 export type Totals = z.infer<typeof Totals>;
@@ -88,7 +103,7 @@ export function emptyState(): StateData {
     subscriptions: [],
     runs: [],
     digests: {},
-    totals: { messagesSent: 0, digestsDelivered: 0, failures: 0, unsubscribedByTelegram: 0 },
+    totals: { messagesSent: 0, digestsDelivered: 0, deferrals: 0, unsubscribedByTelegram: 0 },
   };
 }
 
@@ -116,6 +131,8 @@ export class StateStore {
   private fd: number | undefined;
   /** The journal's length: events recorded after a moment start at its value then. */
   private journalBytes = 0;
+  /** journalSeq of the snapshot on disk: after the next compaction it is the backup's, and the journal keeps what follows it. */
+  private diskSnapshotSeq = 0;
 
   constructor(
     readonly dataDir: string,
@@ -123,15 +140,36 @@ export class StateStore {
   ) {
     this.snapshotPath = join(dataDir, `${name}.json`);
     this.journalPath = join(dataDir, `${name}.journal`);
-    this.file = new ValidatedJsonFile(this.snapshotPath, { schema: StateData, version: STATE_SCHEMA_VERSION });
+    this.file = new ValidatedJsonFile(this.snapshotPath, { schema: StateData, version: STATE_SCHEMA_VERSION, migrations: STATE_MIGRATIONS });
   }
 
-  async open(): Promise<void> {
+  /**
+   * Loads the snapshot and replays the journal. A damaged snapshot is
+   * replaced by the previous one (state.json.bak), and since the journal
+   * keeps every event newer than that copy, nothing is lost; the restore is
+   * announced through `onRestore`. With no good copy, or a journal damaged
+   * in the middle, it refuses (DamagedFileError): starting empty would drop
+   * every subscription.
+   */
+  async open(onRestore?: (damaged: DamagedFileError, movedTo: string) => void): Promise<void> {
     mkdirSync(this.dataDir, { recursive: true });
     const db = new Low(this.file, emptyState());
-    await db.read();
+    try {
+      await db.read();
+    } catch (e) {
+      if (!(e instanceof DamagedFileError) || !(await this.file.readBackup())) throw e;
+      const movedTo = await this.file.restoreBackup();
+      onRestore?.(e, movedTo);
+      await db.read();
+    }
     this.data = db.data;
+    this.diskSnapshotSeq = this.data.journalSeq;
     const journal = this.readJournal();
+    const first = journal.events[0];
+    if (first && first.seq > this.data.journalSeq + 1) {
+      // The journal starts after a gap: the snapshot that covered it is missing.
+      throw new DamagedFileError(this.snapshotPath, `缺少第 ${this.data.journalSeq + 1}–${first.seq - 1} 条记录(快照丢失或过旧)`);
+    }
     for (const event of journal.events) if (event.seq > this.data.journalSeq) this.apply(event);
     // A torn last line is cut off: the next event appended would otherwise be glued to it, damaging the journal for good.
     if (journal.intactBytes < journal.totalBytes) truncateSync(this.journalPath, journal.intactBytes);
@@ -250,7 +288,7 @@ export class StateStore {
         break;
       }
       case 'failure': {
-        d.totals.failures++;
+        d.totals.deferrals++;
         const del = d.runs.find((r) => r.id === ev.run)?.deliveries.find((x) => x.chatId === ev.chatId);
         if (del) {
           del.attempts++;
@@ -301,27 +339,41 @@ export class StateStore {
       // of it kept while the file is written, and nothing read back to check (it would cost a
       // full parse of a 10,000-chat state, tens of megabytes and a long pause, every few thousand events).
       const snapshot = JSON.stringify(this.data);
-      const cut = this.journalBytes;
-      await replaceFile(this.snapshotPath, snapshot);
-      this.keepJournalFrom(cut);
+      const snapshotSeq = this.data.journalSeq;
+      // The snapshot being replaced becomes state.json.bak; the journal keeps every event newer than it,
+      // so restoring the backup after damage and replaying the journal loses nothing.
+      const backupSeq = this.diskSnapshotSeq;
+      await replaceKeepingBackup(this.snapshotPath, snapshot);
+      this.diskSnapshotSeq = snapshotSeq;
+      this.keepJournalAfter(backupSeq);
     };
     this.compacting = this.compacting.catch(() => undefined).then(fold);
     return this.compacting;
   }
 
-  /** Keeps the journal's bytes from `cut` on (events recorded while the snapshot was written). */
-  private keepJournalFrom(cut: number): void {
-    let rest = Buffer.alloc(0);
+  /** Rewrites the journal with only the events after `seq` (atomically). */
+  private keepJournalAfter(seq: number): void {
+    let raw = '';
     try {
-      rest = readFileSync(this.journalPath).subarray(cut);
+      raw = readFileSync(this.journalPath, 'utf8');
     } catch {
       // No journal yet: nothing to keep.
     }
-    replaceFileSync(this.journalPath, rest);
+    // Events end with their seq (it is added last), so the lines can be sorted without parsing them.
+    const kept = raw
+      .split('\n')
+      .filter((line) => {
+        const m = /"seq":(\d+)\}\s*$/.exec(line);
+        return m !== null && Number(m[1]) > seq;
+      })
+      .map((line) => `${line}\n`)
+      .join('');
+    const bytes = Buffer.from(kept);
+    replaceFileSync(this.journalPath, bytes);
     // The descriptor still points at the file just replaced.
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
-    this.journalBytes = rest.length;
+    this.journalBytes = bytes.length;
   }
 
   // --- reads ---
@@ -403,18 +455,6 @@ export class StateStore {
 }
 
 /** Writes a file whole or not at all: a synced temporary file renamed over it. */
-async function replaceFile(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp`;
-  const handle = await openFile(tmp, 'w');
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  renameSync(tmp, path);
-}
-
 function replaceFileSync(path: string, bytes: Uint8Array): void {
   const tmp = `${path}.tmp`;
   const fd = openSync(tmp, 'w');

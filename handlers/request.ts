@@ -83,7 +83,7 @@ export interface BroadcastStats {
   unsubscribed: number;
   messagesSent: number;
   digestsDelivered: number;
-  failures: number;
+  deferrals: number;
   unsubscribedByTelegram: number;
   running: Array<{ runId: string; total: number; sent: number; dropped: number; deferred: number; pending: number }>;
   nextRun?: Date;

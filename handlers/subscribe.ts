@@ -77,7 +77,7 @@ export function statsCommand(req: CommandRequest, services: Services): Reply {
   const lines = [
     '📊 <b>推送统计</b>',
     `订阅中 ${s.subscribers} 个聊天 · 已退订 ${s.unsubscribed} 个(其中 ${s.unsubscribedByTelegram} 个因屏蔽或群不存在被自动退订)`,
-    `已送达摘要 ${s.digestsDelivered} 份 · 消息 ${s.messagesSent} 条 · 推迟重发 ${s.failures} 次`,
+    `已送达摘要 ${s.digestsDelivered} 份 · 消息 ${s.messagesSent} 条 · 推迟到下次推送 ${s.deferrals} 次`,
   ];
   if (s.nextRun) lines.push(`下次推送:${s.nextRun.toISOString().replace('T', ' ').slice(0, 16)} UTC`);
   for (const r of s.running) {

@@ -1,8 +1,50 @@
-import { copyFile, mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { TextFile } from 'lowdb/node';
 import type { z } from 'zod';
+
+/**
+ * Replaces a file whole or not at all, keeping the version it replaces as
+ * PATH.bak: the new text goes to a synced temporary file, the current file
+ * is hard-linked as the backup (no copy, no re-read), and the temporary file
+ * is renamed over it. At every moment PATH is either the old or the new
+ * version. Callers replace only files they read and validated (under their
+ * lock or as the single writer), so the backup is a good copy.
+ */
+export async function replaceKeepingBackup(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  const handle = await open(tmp, 'w');
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rm(`${path}.bak`, { force: true });
+  try {
+    await link(path, `${path}.bak`);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  await rename(tmp, path);
+}
+
+/**
+ * Puts the backup back in place of a damaged file. The damaged file is kept
+ * beside it (PATH.damaged-TIMESTAMP) for whoever investigates, never deleted.
+ */
+export async function restoreBackup(path: string): Promise<string> {
+  const aside = `${path}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  try {
+    await rename(path, aside);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  await copyFile(`${path}.bak`, path);
+  return aside;
+}
 
 /** A data file that is unreadable or fails its schema. Names the file and says what is wrong. */
 export class DamagedFileError extends Error {
@@ -59,22 +101,15 @@ export class ValidatedJsonFile<T> implements Adapter<T> {
     }
   }
 
-  async write(data: T): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true });
-    if (await this.currentIsGood()) await copyFile(this.path, this.backupPath);
-    await this.text.write(JSON.stringify(data));
+  /** Replaces a damaged file with its backup; returns where the damaged one was put. */
+  restoreBackup(): Promise<string> {
+    return restoreBackup(this.path);
   }
 
-  private async currentIsGood(): Promise<boolean> {
-    try {
-      const raw = await this.text.read();
-      if (raw === null) return false;
-      this.decode(raw, this.path);
-      return true;
-    } catch {
-      return false;
-    }
+  write(data: T): Promise<void> {
+    return replaceKeepingBackup(this.path, JSON.stringify(data));
   }
+
 
   private decode(raw: string, path: string): T {
     let json: unknown;

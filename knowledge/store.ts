@@ -1,5 +1,5 @@
 import { watchFile, unwatchFile } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { z } from 'zod';
@@ -49,7 +49,20 @@ export interface KnowledgeStore {
   readSource(contentHash: string): Promise<string | undefined>;
 }
 
-export class LowdbKnowledgeStore implements KnowledgeStore {
+/** What a store offers when its file turns out to be damaged at startup. */
+export interface KnowledgeRecovery {
+  /** Every kept text, for rebuilding the knowledge when its file is lost. */
+  keptSources(): Promise<Array<{ name: string; text: string }>>;
+  /**
+   * After a damaged read: puts the last good copy back and returns where the
+   * damaged file was moved; undefined when there is no good copy.
+   */
+  restoreLastGood(): Promise<string | undefined>;
+  /** Moves a damaged file aside without a replacement; returns where it went. */
+  setAside(): Promise<string>;
+}
+
+export class LowdbKnowledgeStore implements KnowledgeStore, KnowledgeRecovery {
   readonly path: string;
   private readonly file: ValidatedJsonFile<KnowledgeData>;
 
@@ -100,9 +113,21 @@ export class LowdbKnowledgeStore implements KnowledgeStore {
     return readFile(join(this.dataDir, 'sources', `${contentHash}.txt`), 'utf8').catch(() => undefined);
   }
 
-  /** The previous good copy, for recovering from a damaged file. */
-  readBackup(): Promise<KnowledgeData | null> {
-    return this.file.readBackup();
+  async keptSources(): Promise<Array<{ name: string; text: string }>> {
+    const dir = join(this.dataDir, 'sources');
+    const names = (await readdir(dir).catch(() => [])).filter((n) => n.endsWith('.txt')).sort();
+    return Promise.all(names.map(async (name) => ({ name, text: await readFile(join(dir, name), 'utf8') })));
+  }
+
+  async restoreLastGood(): Promise<string | undefined> {
+    if (!(await this.file.readBackup())) return undefined;
+    return this.file.restoreBackup();
+  }
+
+  async setAside(): Promise<string> {
+    const aside = `${this.path}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    await rename(this.path, aside);
+    return aside;
   }
 }
 

@@ -56,8 +56,11 @@ describe('state store', () => {
     a.advanceCursor(1, 3);
     const journal = readFileSync(a.journalPath, 'utf8');
     await a.compact();
-    expect(readFileSync(a.journalPath, 'utf8')).toBe('');
-    // A crash between writing the snapshot and clearing the journal leaves old events behind.
+    a.advanceCursor(1, 3);
+    await a.compact();
+    // After the second compaction the journal keeps only what is newer than the first snapshot (now the backup).
+    expect(readFileSync(a.journalPath, 'utf8').trim().split('\n')).toHaveLength(1);
+    // A crash between writing the snapshot and cutting the journal leaves old events behind.
     writeFileSync(a.journalPath, journal);
     const b = await reopen();
     expect(b.subscription(1)?.cursor).toBe(3);
@@ -105,10 +108,10 @@ describe('state store', () => {
     a.subscribe(sub(2));
     const snapshotSeq = (JSON.parse(readFileSync(a.snapshotPath, 'utf8')) as { journalSeq: number }).journalSeq;
     const journalSeqs = readFileSync(a.journalPath, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { seq: number }).seq);
-    // The journal holds exactly the events after the snapshot: some recorded mid-write, then the last subscribe.
-    expect(journalSeqs.length).toBeGreaterThan(1);
-    expect(journalSeqs[0]).toBe(snapshotSeq + 1);
-    expect(journalSeqs).toEqual(journalSeqs.map((_, i) => snapshotSeq + 1 + i));
+    // The journal holds every event after the previous snapshot (none here, so all of them), with none
+    // missing: those folded into the new snapshot, those recorded mid-write, and the last subscribe.
+    expect(journalSeqs).toEqual(journalSeqs.map((_, i) => i + 1));
+    expect(journalSeqs.at(-1)!).toBeGreaterThan(snapshotSeq);
     const b = await reopen();
     expect(b.subscription(1)?.cursor).toBe(cursor);
     expect(b.allSubscriptions().map((s) => s.chatId)).toEqual([1, 2]);
@@ -136,5 +139,57 @@ describe('state store', () => {
     // Telegram migrates a group to a supergroup: that is what the chat is now.
     expect(b.subscription(-100200)?.chatType).toBe('supergroup');
     expect(b.subscription(5)?.cursor).toBe(9);
+  });
+
+  it('restores a damaged snapshot from its backup and replays the journal: nothing is lost', async () => {
+    const a = await reopen();
+    a.subscribe(sub(1));
+    await a.compact();
+    a.subscribe(sub(2));
+    await a.compact();
+    a.subscribe(sub(3));
+    await a.close();
+    for (const damage of ['{"schemaVersion":2,"journalSeq":', 'not json at all', '{"schemaVersion":2,"journalSeq":"x"}']) {
+      writeFileSync(join(dir, 'state.json'), damage);
+      const restored: string[] = [];
+      const b = new StateStore(dir);
+      await b.open((e, movedTo) => restored.push(`${e.path} → ${movedTo}`));
+      expect(restored).toEqual([expect.stringMatching(/state\.json → .*state\.json\.damaged-/)]);
+      expect(b.allSubscriptions().map((s) => s.chatId)).toEqual([1, 2, 3]);
+      await b.close();
+    }
+  });
+
+  it('refuses to start rather than drop subscriptions when no good copy exists', async () => {
+    const a = await reopen();
+    a.subscribe(sub(1));
+    await a.compact();
+    await a.close();
+    writeFileSync(join(dir, 'state.json'), '{"truncated":');
+    rmSync(join(dir, 'state.json.bak'), { force: true });
+    await expect(reopen()).rejects.toThrow(/state\.json: 不是有效的 JSON/);
+    // A journal that starts after a gap means the snapshot covering the gap is missing.
+    rmSync(join(dir, 'state.json'));
+    writeFileSync(join(dir, 'state.journal'), '{"e":"cursor","chatId":1,"cursor":4,"seq":9}\n');
+    await expect(reopen()).rejects.toThrow(/缺少第 1–8 条记录/);
+  });
+
+  it('migrates a version 1 file on load', async () => {
+    writeFileSync(
+      join(dir, 'state.json'),
+      JSON.stringify({
+        schemaVersion: 1,
+        journalSeq: 1,
+        subscriptions: [sub(5)],
+        runs: [],
+        digests: {},
+        totals: { messagesSent: 10, digestsDelivered: 4, failures: 2, unsubscribedByTelegram: 1 },
+      }),
+    );
+    const b = await reopen();
+    expect(b.totals()).toEqual({ messagesSent: 10, digestsDelivered: 4, deferrals: 2, unsubscribedByTelegram: 1 });
+    expect(b.subscription(5)?.active).toBe(true);
+    await b.compact();
+    expect(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'))).toMatchObject({ schemaVersion: 2, totals: { deferrals: 2 } });
   });
 });

@@ -159,7 +159,7 @@ describe('digests in the running bot', () => {
     const stats = await text(bot.say('/stats', ADMIN_CHAT), ADMIN_CHAT);
     expect(stats).toContain('📊 <b>推送统计</b>');
     expect(stats).toContain('订阅中 3 个聊天 · 已退订 1 个(其中 0 个因屏蔽或群不存在被自动退订)');
-    expect(stats).toContain(`已送达摘要 2 份 · 消息 ${parts * 2} 条 · 推迟重发 0 次`);
+    expect(stats).toContain(`已送达摘要 2 份 · 消息 ${parts * 2} 条 · 推迟到下次推送 0 次`);
     expect(stats).toContain('当前没有进行中的推送。');
   });
 });
