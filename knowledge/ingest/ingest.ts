@@ -35,7 +35,7 @@ export async function ingestFile(store: KnowledgeStore, path: string, maxBytes =
 
 /** Bytes that arrived some other way (an upload), named by their file name. */
 export async function ingestBytes(store: KnowledgeStore, bytes: Uint8Array, fileName: string, maxBytes = DEFAULT_MAX_BYTES, now = new Date()): Promise<IngestResult & { encoding: string }> {
-  const source = decodeSource(bytes, fileName, maxBytes);
+  const source = await decodeSource(bytes, fileName, maxBytes);
   return { ...(await ingestText(store, source.text, basename(fileName), now)), encoding: source.encoding };
 }
 

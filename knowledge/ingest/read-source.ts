@@ -1,6 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { convert } from 'html-to-text';
 
 export const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
 
@@ -73,8 +72,13 @@ function looksBinary(bytes: Uint8Array): boolean {
   return control > head.length * 0.05;
 }
 
-/** Saved web pages to plain paragraphs: blocks become blank-line separated, navigation chrome dropped. */
-export function htmlToText(html: string): string {
+/**
+ * Saved web pages to plain paragraphs: blocks become blank-line separated,
+ * navigation chrome dropped. html-to-text is loaded on first use: the
+ * running bot rarely sees a web page, and it costs some 11 MB to hold.
+ */
+export async function htmlToText(html: string): Promise<string> {
+  const { convert } = await import('html-to-text');
   return convert(html, {
     wordwrap: false,
     preserveNewlines: false,
@@ -100,14 +104,14 @@ export function htmlToText(html: string): string {
   });
 }
 
-export function decodeSource(bytes: Uint8Array, fileName: string, maxBytes = DEFAULT_MAX_BYTES): SourceText {
+export async function decodeSource(bytes: Uint8Array, fileName: string, maxBytes = DEFAULT_MAX_BYTES): Promise<SourceText> {
   const format = formatOf(fileName);
   if (!format) throw new UnreadableSourceError(`不支持的文件类型“${extname(fileName) || fileName}”:请用 .txt、.md、.html 或 .htm。`);
   if (bytes.length > maxBytes) {
     throw new UnreadableSourceError(`文件太大(${(bytes.length / 1024 / 1024).toFixed(1)} MB),上限是 ${(maxBytes / 1024 / 1024).toFixed(1)} MB。`);
   }
   const { text, encoding } = decodeBytes(bytes);
-  const plain = format === 'html' ? htmlToText(text) : text;
+  const plain = format === 'html' ? await htmlToText(text) : text;
   if (!plain.trim()) throw new UnreadableSourceError('文件里没有文字内容。');
   return { text: plain, encoding, format };
 }
