@@ -187,7 +187,7 @@ export function formatReport(r: BenchReport): string {
     if (s.bot) {
       out.push(
         '',
-        `The bot itself (tsx bot/main.ts, terminal mode, median of ${s.bot.runs.length}): ready ${ms(s.bot.readyMs)}, first /carrier answer ${ms(s.bot.firstAnswerMs)}, peak RSS ${s.bot.peakRssMb.toFixed(0)} MB`,
+        `The bot itself (the bundle npm start runs, terminal mode, median of ${s.bot.runs.length}): ready ${ms(s.bot.readyMs)}, first /carrier answer ${ms(s.bot.firstAnswerMs)}, peak RSS ${s.bot.peakRssMb.toFixed(0)} MB`,
       );
     }
     if (s.ratios.length) {
