@@ -50,9 +50,8 @@ export function createDigestService(d: DigestServiceDeps): DigestService {
         return false;
       }
     },
-    async sendNow(chat: Chat) {
-      const result = await d.runner.runOne(chat.id);
-      return result;
+    sendNow(chat: Chat) {
+      return d.runner.runOne(chat.id);
     },
     broadcastNow() {
       if (!d.canBroadcast) return 'unavailable';

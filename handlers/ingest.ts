@@ -1,18 +1,18 @@
 import { NotABulletinError } from '../knowledge/ingest/parse-bulletin.ts';
 import { formatOf, UnreadableSourceError } from '../knowledge/ingest/read-source.ts';
+import { adminOnly } from './admin.ts';
 import { clip } from './format.ts';
 import { ingestSummary } from './ingest-summary.ts';
 import { escapeHtml, reply, type Reply } from './reply.ts';
 import type { DocumentRequest, Services } from './request.ts';
 
-export const ADMIN_ONLY = '抱歉,只有管理员可以导入通告。如需收录新的通告,请把文件转给管理员。';
 
 export const INGEST_HOW_TO =
   '导入通告:把 .txt、.md 或 .html 文件直接发给我,或在群里回复那条文件消息并发送 /ingest。支持 UTF-8 和 GBK 编码。';
 
 /** An uploaded bulletin: admins only; anything else is refused before a byte is read. */
 export async function ingestDocument(req: DocumentRequest, services: Services): Promise<Reply> {
-  if (!req.user.isAdmin) return reply(ADMIN_ONLY);
+  if (!req.user.isAdmin) return reply(adminOnly('ingest'));
   const name = escapeHtml(clip(req.fileName, 60));
   if (!formatOf(req.fileName)) return reply(`✗ 无法导入“${name}”:只支持 .txt、.md、.html 和 .htm 文件。知识库未改动。`);
   if (req.size > services.maxUploadBytes) {

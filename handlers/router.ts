@@ -5,7 +5,8 @@ import { channelsCommand } from './channels.ts';
 import { complainCommand, problemMenuFor, procedureFor } from './complain.ts';
 import { clip } from './format.ts';
 import { helpReply } from './help.ts';
-import { ADMIN_ONLY, ingestDocument, INGEST_HOW_TO } from './ingest.ts';
+import { adminOnly, isAdminOnly } from './admin.ts';
+import { ingestDocument, INGEST_HOW_TO } from './ingest.ts';
 import { escapeHtml, finalize, reply, type Reply } from './reply.ts';
 import type { CallbackRequest, CommandRequest, Request, Services, TextRequest } from './request.ts';
 import { searchCommand, searchPage } from './search.ts';
@@ -43,7 +44,9 @@ function text(req: TextRequest, services: Services): Reply {
 
 async function command(req: CommandRequest, services: Services): Promise<Reply> {
   const kb = services.knowledge();
-  switch (req.command.toLowerCase()) {
+  const name = req.command.toLowerCase();
+  if (isAdminOnly(name) && !req.user.isAdmin) return reply(adminOnly(name));
+  switch (name) {
     case 'start':
     case 'help':
       return helpReply(kb, req.user.isAdmin);
@@ -66,12 +69,12 @@ async function command(req: CommandRequest, services: Services): Promise<Reply> 
     case 'digest':
       return digestCommand(req, services);
     case 'stats':
-      return statsCommand(req, services);
+      return statsCommand(services);
     case 'broadcast':
-      return broadcastCommand(req, services);
+      return broadcastCommand(services);
     case 'ingest':
       // A bare /ingest: the adapter turns /ingest replying to a file into a document request.
-      return reply(req.user.isAdmin ? INGEST_HOW_TO : ADMIN_ONLY);
+      return reply(INGEST_HOW_TO);
     default:
       return reply(`没有 /${escapeHtml(clip(req.command, 32))} 这个命令。发送 /help 查看全部命令。`);
   }

@@ -1,6 +1,5 @@
 import { describeFilter, parseFilter } from '../knowledge/subscription-filter.ts';
 import { clip } from './format.ts';
-import { ADMIN_ONLY } from './ingest.ts';
 import { escapeHtml, reply, type Reply } from './reply.ts';
 import type { CommandRequest, Services } from './request.ts';
 
@@ -71,8 +70,7 @@ export async function digestCommand(req: CommandRequest, services: Services): Pr
   }
 }
 
-export function statsCommand(req: CommandRequest, services: Services): Reply {
-  if (!req.user.isAdmin) return reply(ADMIN_ONLY.replace('导入通告', '查看统计'));
+export function statsCommand(services: Services): Reply {
   const s = services.digests.stats();
   const lines = [
     '📊 <b>推送统计</b>',
@@ -87,8 +85,7 @@ export function statsCommand(req: CommandRequest, services: Services): Reply {
   return reply(lines.join('\n'));
 }
 
-export function broadcastCommand(req: CommandRequest, services: Services): Reply {
-  if (!req.user.isAdmin) return reply(ADMIN_ONLY.replace('导入通告', '发起推送'));
+export function broadcastCommand(services: Services): Reply {
   switch (services.digests.broadcastNow()) {
     case 'started':
       return reply('📤 已开始向所有订阅者推送摘要。发送 /stats 查看进度。');

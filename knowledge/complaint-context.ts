@@ -66,7 +66,7 @@ export function parseComplaintQuery(text: string, kb: KnowledgeBase): ComplaintQ
     const split = splitFirstName(words, kb);
     if (split) {
       words = split.words;
-      readings = words.map((w, i) => (i === split.index ? split.reading : undefined));
+      readings = words.map((_, i) => (i === split.index ? split.reading : undefined));
     }
   }
   const context: ComplaintContext = {};

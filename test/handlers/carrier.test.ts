@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { Reply } from '../../handlers/reply.ts';
 import { buttonsOf, requester } from '../helpers/handler-requests.ts';
 import { servicesFor, shippedKnowledge } from '../helpers/knowledge.ts';
 
