@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { SHIPPED_SOURCES } from '../knowledge/ingest/ingest.ts';
 import { mergeParsed } from '../knowledge/ingest/merge.ts';
 import { parseBulletin } from '../knowledge/ingest/parse-bulletin.ts';
-import type { KnowledgeData } from '../knowledge/store.ts';
+import type { KnowledgeData } from '../knowledge/store/store.ts';
 import type { QuerySet } from './query-set.ts';
 import { optionsForFacts, syntheticKnowledge } from './synthetic-kb.ts';
 

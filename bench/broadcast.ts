@@ -14,8 +14,8 @@ import { telegramSender } from '../bot/telegram.ts';
 import type { OutMessage } from '../handlers/reply.ts';
 import { SHIPPED_SOURCES } from '../knowledge/ingest/ingest.ts';
 import { KnowledgeBase } from '../knowledge/knowledge-base.ts';
-import { LowdbKnowledgeStore } from '../knowledge/store.ts';
-import { NO_FILTER } from '../knowledge/subscription-filter.ts';
+import { LowdbKnowledgeStore } from '../knowledge/store/store.ts';
+import { NO_FILTER } from '../knowledge/digests/subscription-filter.ts';
 import { textKey, type Arrival } from './fake-bot-api.ts';
 
 /**

@@ -6,7 +6,7 @@ import { mergeCarriers } from '../knowledge/carrier-registry.ts';
 import { KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import { regionIndex } from '../knowledge/regions.ts';
 import type { Carrier, Fact } from '../knowledge/schema.ts';
-import type { KnowledgeData } from '../knowledge/store.ts';
+import type { KnowledgeData } from '../knowledge/store/store.ts';
 import type { CarrierAnswer, TopHit } from './query-set.ts';
 
 export const CONTENDERS = ['fuse', 'project', 'flexsearch', 'minisearch'] as const;

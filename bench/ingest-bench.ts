@@ -8,7 +8,7 @@ import { mergeParsed } from '../knowledge/ingest/merge.ts';
 import { parseBulletin } from '../knowledge/ingest/parse-bulletin.ts';
 import { KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import { regionIndex } from '../knowledge/regions.ts';
-import { emptyKnowledge, LowdbKnowledgeStore } from '../knowledge/store.ts';
+import { emptyKnowledge, LowdbKnowledgeStore } from '../knowledge/store/store.ts';
 import { bulletinText, bulletinTexts } from './bulletin-texts.ts';
 import { median, timed, timedAsync } from './stats.ts';
 import { syntheticCarriers } from './synthetic-kb.ts';

@@ -1,4 +1,4 @@
-import { LowdbKnowledgeStore } from '../knowledge/store.ts';
+import { LowdbKnowledgeStore } from '../knowledge/store/store.ts';
 import { readNeedleIds } from './bench-data.ts';
 import { buildContender, CONTENDERS, type Contender, type ContenderId } from './contenders.ts';
 import { carrierCorrect, loadQuerySet, topicCorrect, type CarrierQuery, type TopicQuery } from './query-set.ts';

@@ -4,7 +4,7 @@ import { extractFigures } from '../knowledge/ingest/figures.ts';
 import { PARSER_VERSION } from '../knowledge/ingest/parse-bulletin.ts';
 import { regionIndex, type Province } from '../knowledge/regions.ts';
 import type { Carrier, CategoryId, Fact, GroupId, Period } from '../knowledge/schema.ts';
-import { KNOWLEDGE_SCHEMA_VERSION, type BulletinEntry, type KnowledgeData } from '../knowledge/store.ts';
+import { KNOWLEDGE_SCHEMA_VERSION, type BulletinEntry, type KnowledgeData } from '../knowledge/store/store.ts';
 import { CARRIER_CATEGORIES, CARRIER_TEMPLATES, PROVINCE_TEMPLATES, type SentenceContext, type Subject } from './fact-templates.ts';
 import { hashSeed, Random } from './random.ts';
 

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { renderDigest } from '../handlers/digest-format.ts';
 import type { OutMessage } from '../handlers/reply.ts';
-import { composeDigest } from '../knowledge/digest.ts';
+import { composeDigest } from '../knowledge/digests/compose.ts';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
-import { describeFilter } from '../knowledge/subscription-filter.ts';
+import { describeFilter } from '../knowledge/digests/subscription-filter.ts';
 import type { Broadcaster } from './broadcaster.ts';
 import type { Logger } from './logger.ts';
 import type { Delivery, Run, StateStore, Subscription } from './state-store.ts';

@@ -1,6 +1,6 @@
 import type { Chat, DigestService, SubscriptionView } from '../handlers/request.ts';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
-import type { DigestFilter } from '../knowledge/subscription-filter.ts';
+import type { DigestFilter } from '../knowledge/digests/subscription-filter.ts';
 import type { Broadcaster } from './broadcaster.ts';
 import type { DigestRunner } from './digest-runner.ts';
 import type { Logger } from './logger.ts';

@@ -1,6 +1,6 @@
 import { ensureShippedSources, ingestText, reparseOutdated } from '../knowledge/ingest/ingest.ts';
 import { KnowledgeBase } from '../knowledge/knowledge-base.ts';
-import { DamagedFileError, type KnowledgeData, type KnowledgeRecovery, type KnowledgeStore } from '../knowledge/store.ts';
+import { DamagedFileError, type KnowledgeData, type KnowledgeRecovery, type KnowledgeStore } from '../knowledge/store/store.ts';
 import type { Logger } from './logger.ts';
 
 /** Startup stopped on purpose: the message says which file, what is wrong and what to do. */

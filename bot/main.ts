@@ -2,7 +2,7 @@ import 'dotenv/config';
 import { RecentQueries } from '../handlers/query-memory.ts';
 import type { Services } from '../handlers/request.ts';
 import { ingestBytes } from '../knowledge/ingest/ingest.ts';
-import { DamagedFileError, LowdbKnowledgeStore } from '../knowledge/store.ts';
+import { DamagedFileError, LowdbKnowledgeStore } from '../knowledge/store/store.ts';
 import { Broadcaster, DEFAULT_LIMITS, type Sender } from './broadcaster.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { DigestRunner } from './digest-runner.ts';

@@ -4,8 +4,8 @@ import { Low } from 'lowdb';
 import { z } from 'zod';
 import { OutMessage } from '../handlers/reply.ts';
 import { ChatType } from '../handlers/request.ts';
-import { DamagedFileError, replaceKeepingBackup, ValidatedJsonFile, type Migration } from '../knowledge/json-file.ts';
-import { DigestFilter } from '../knowledge/subscription-filter.ts';
+import { DamagedFileError, replaceKeepingBackup, ValidatedJsonFile, type Migration } from '../knowledge/store/json-file.ts';
+import { DigestFilter } from '../knowledge/digests/subscription-filter.ts';
 
 export const STATE_SCHEMA_VERSION = 2;
 

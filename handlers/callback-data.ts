@@ -1,6 +1,6 @@
 import { CATEGORY_IDS } from '../knowledge/categories.ts';
-import { CONTEXT_KEY } from '../knowledge/complaint-context.ts';
-import { PROBLEM_TYPE_IDS, type Audience, type ProblemTypeId } from '../knowledge/procedures.ts';
+import { CONTEXT_KEY } from '../knowledge/complaints/complaint-context.ts';
+import { PROBLEM_TYPE_IDS, type Audience, type ProblemTypeId } from '../knowledge/complaints/procedures.ts';
 import type { CategoryId } from '../knowledge/schema.ts';
 import { MAX_CALLBACK_BYTES } from './reply.ts';
 

@@ -1,9 +1,9 @@
-import { appealCentre } from '../knowledge/appeal-centres.ts';
+import { appealCentre } from '../knowledge/complaints/appeal-centres.ts';
 import { CATEGORIES } from '../knowledge/categories.ts';
-import { parseComplaintQuery } from '../knowledge/complaint-context.ts';
+import { parseComplaintQuery } from '../knowledge/complaints/complaint-context.ts';
 import { groups } from '../knowledge/groups.ts';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
-import { procedureBook, type Channel } from '../knowledge/procedures.ts';
+import { procedureBook, type Channel } from '../knowledge/complaints/procedures.ts';
 import type { CategoryId, Fact, Region } from '../knowledge/schema.ts';
 import { MAX_QUERY_CHARS } from './carrier.ts';
 import { markNumbers, unverifiedCentreNote } from './complain.ts';

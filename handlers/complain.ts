@@ -1,9 +1,9 @@
-import { appealCentre } from '../knowledge/appeal-centres.ts';
-import { contextFill, contextFromKey, contextKey, contextLabel, parseComplaintQuery, type ComplaintContext } from '../knowledge/complaint-context.ts';
+import { appealCentre } from '../knowledge/complaints/appeal-centres.ts';
+import { contextFill, contextFromKey, contextKey, contextLabel, parseComplaintQuery, type ComplaintContext } from '../knowledge/complaints/complaint-context.ts';
 import { groups } from '../knowledge/groups.ts';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
-import { problemMatcher } from '../knowledge/problem-matcher.ts';
-import { PROBLEM_TYPE_IDS, procedureBook, type Audience, type ProblemTypeId } from '../knowledge/procedures.ts';
+import { problemMatcher } from '../knowledge/complaints/problem-matcher.ts';
+import { PROBLEM_TYPE_IDS, procedureBook, type Audience, type ProblemTypeId } from '../knowledge/complaints/procedures.ts';
 import { MAX_QUERY_CHARS, stale } from './carrier.ts';
 import { button, clip, rows } from './format.ts';
 import { escapeHtml, reply, type Button, type Reply } from './reply.ts';

@@ -1,5 +1,5 @@
 import { CATEGORIES } from '../knowledge/categories.ts';
-import type { DigestSection } from '../knowledge/digest.ts';
+import type { DigestSection } from '../knowledge/digests/compose.ts';
 import { periodLabel } from '../knowledge/ingest/bulletin-meta.ts';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import type { Fact } from '../knowledge/schema.ts';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { appealCentre } from '../knowledge/appeal-centres.ts';
-import { contextKey, contextLabel, parseComplaintQuery, type ComplaintContext } from '../knowledge/complaint-context.ts';
+import { appealCentre } from '../knowledge/complaints/appeal-centres.ts';
+import { contextKey, contextLabel, parseComplaintQuery, type ComplaintContext } from '../knowledge/complaints/complaint-context.ts';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
-import { problemMatcher } from '../knowledge/problem-matcher.ts';
-import { PROBLEM_TYPE_IDS, procedureBook, type Audience, type ProblemTypeId } from '../knowledge/procedures.ts';
+import { problemMatcher } from '../knowledge/complaints/problem-matcher.ts';
+import { PROBLEM_TYPE_IDS, procedureBook, type Audience, type ProblemTypeId } from '../knowledge/complaints/procedures.ts';
 import type { Carrier } from '../knowledge/schema.ts';
 import { carrierSummary, MAX_QUERY_CHARS } from './carrier.ts';
 import { markNumbers, procedureHtml } from './complain.ts';

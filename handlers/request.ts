@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { IngestResult } from '../knowledge/ingest/ingest.ts';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
-import type { DigestFilter } from '../knowledge/subscription-filter.ts';
+import type { DigestFilter } from '../knowledge/digests/subscription-filter.ts';
 
 export const ChatType = z.enum(['private', 'group', 'supergroup', 'channel', 'terminal']);
 

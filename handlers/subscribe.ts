@@ -1,4 +1,4 @@
-import { describeFilter, parseFilter } from '../knowledge/subscription-filter.ts';
+import { describeFilter, parseFilter } from '../knowledge/digests/subscription-filter.ts';
 import { clip } from './format.ts';
 import { escapeHtml, reply, type Reply } from './reply.ts';
 import type { CommandRequest, Services } from './request.ts';

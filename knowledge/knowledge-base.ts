@@ -1,11 +1,11 @@
 import { CATEGORY_IDS } from './categories.ts';
 import { mergeCarriers } from './carrier-registry.ts';
-import { CarrierResolver } from './carrier-resolver.ts';
-import { FactIndex } from './fact-search.ts';
+import { CarrierResolver } from './search/carrier-resolver.ts';
+import { FactIndex } from './search/fact-search.ts';
 import { groups } from './groups.ts';
 import { regionIndex, type RegionIndex } from './regions.ts';
 import type { Bulletin, Carrier, CategoryId, Fact } from './schema.ts';
-import type { BulletinEntry, KnowledgeData } from './store.ts';
+import type { BulletinEntry, KnowledgeData } from './store/store.ts';
 
 /**
  * The read side of the knowledge: what handlers ask questions of. Built

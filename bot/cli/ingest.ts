@@ -5,7 +5,7 @@ import { ingestFile } from '../../knowledge/ingest/ingest.ts';
 import { NotABulletinError } from '../../knowledge/ingest/parse-bulletin.ts';
 import { UnreadableSourceError } from '../../knowledge/ingest/read-source.ts';
 import { regionIndex } from '../../knowledge/regions.ts';
-import { LowdbKnowledgeStore } from '../../knowledge/store.ts';
+import { LowdbKnowledgeStore } from '../../knowledge/store/store.ts';
 import { htmlToPlain } from '../terminal.ts';
 import { cliConfig, fail } from './cli-config.ts';
 

@@ -1,7 +1,7 @@
 import 'dotenv/config';
 import { CATEGORIES } from '../../knowledge/categories.ts';
 import { KnowledgeBase } from '../../knowledge/knowledge-base.ts';
-import { DamagedFileError, LowdbKnowledgeStore } from '../../knowledge/store.ts';
+import { DamagedFileError, LowdbKnowledgeStore } from '../../knowledge/store/store.ts';
 import { cliConfig, fail } from './cli-config.ts';
 
 const USAGE = `用法 / usage:

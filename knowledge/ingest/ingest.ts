@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { KnowledgeStore } from '../store.ts';
+import type { KnowledgeStore } from '../store/store.ts';
 import { mergeParsed, type MergeOutcome } from './merge.ts';
 import { contentHash, parseBulletin, PARSER_VERSION, type ParsedBulletin } from './parse-bulletin.ts';
 import { decodeSource, DEFAULT_MAX_BYTES, readSource } from './read-source.ts';

@@ -1,5 +1,5 @@
 import type { Bulletin } from '../schema.ts';
-import type { BulletinEntry, KnowledgeData } from '../store.ts';
+import type { BulletinEntry, KnowledgeData } from '../store/store.ts';
 import { PARSER_VERSION, type ParsedBulletin } from './parse-bulletin.ts';
 
 export interface MergeOutcome {

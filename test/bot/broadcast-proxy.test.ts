@@ -10,7 +10,7 @@ import { createLogger } from '../../bot/logger.ts';
 import { StateStore, type Subscription } from '../../bot/state-store.ts';
 import { telegramSender } from '../../bot/telegram.ts';
 import type { OutMessage } from '../../handlers/reply.ts';
-import { NO_FILTER } from '../../knowledge/subscription-filter.ts';
+import { NO_FILTER } from '../../knowledge/digests/subscription-filter.ts';
 import { BotApiProxy, faults, type BotApiCall } from '../helpers/bot-api-proxy.ts';
 import { startEmulator } from '../helpers/e2e-harness.ts';
 import { shippedKnowledge } from '../helpers/knowledge.ts';

@@ -7,7 +7,7 @@ import { Broadcaster, DEFAULT_LIMITS, type BroadcastLimits, type Sender } from '
 import { createLogger } from '../../bot/logger.ts';
 import { StateStore } from '../../bot/state-store.ts';
 import type { OutMessage } from '../../handlers/reply.ts';
-import { NO_FILTER } from '../../knowledge/subscription-filter.ts';
+import { NO_FILTER } from '../../knowledge/digests/subscription-filter.ts';
 
 let dir: string;
 beforeEach(() => {

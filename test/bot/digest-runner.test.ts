@@ -6,7 +6,7 @@ import { Broadcaster, DEFAULT_LIMITS, type Sender } from '../../bot/broadcaster.
 import { DigestRunner } from '../../bot/digest-runner.ts';
 import { createLogger } from '../../bot/logger.ts';
 import { StateStore } from '../../bot/state-store.ts';
-import { NO_FILTER } from '../../knowledge/subscription-filter.ts';
+import { NO_FILTER } from '../../knowledge/digests/subscription-filter.ts';
 import { shippedKnowledge } from '../helpers/knowledge.ts';
 
 const quiet = createLogger('silent');

@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { KnowledgeService, RefusedToStart } from '../../bot/knowledge-service.ts';
 import { createLogger } from '../../bot/logger.ts';
 import { ingestText } from '../../knowledge/ingest/ingest.ts';
-import { ValidatedJsonFile } from '../../knowledge/json-file.ts';
-import { LowdbKnowledgeStore } from '../../knowledge/store.ts';
+import { ValidatedJsonFile } from '../../knowledge/store/json-file.ts';
+import { LowdbKnowledgeStore } from '../../knowledge/store/store.ts';
 import { readShipped } from '../helpers/knowledge.ts';
 import { z } from 'zod';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StateStore, type Subscription } from '../../bot/state-store.ts';
-import { NO_FILTER } from '../../knowledge/subscription-filter.ts';
+import { NO_FILTER } from '../../knowledge/digests/subscription-filter.ts';
 
 let dir: string;
 beforeEach(() => {

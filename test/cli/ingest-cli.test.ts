@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LowdbKnowledgeStore } from '../../knowledge/store.ts';
+import { LowdbKnowledgeStore } from '../../knowledge/store/store.ts';
 import { readShipped } from '../helpers/knowledge.ts';
 import { runCli } from '../helpers/run-cli.ts';
 

@@ -12,7 +12,7 @@ import { StateStore } from '../../bot/state-store.ts';
 import { COMMANDS } from '../../handlers/commands.ts';
 import { MAX_CALLBACK_BYTES, MAX_MESSAGE_CHARS } from '../../handlers/reply.ts';
 import { ingestBytes } from '../../knowledge/ingest/ingest.ts';
-import { LowdbKnowledgeStore } from '../../knowledge/store.ts';
+import { LowdbKnowledgeStore } from '../../knowledge/store/store.ts';
 import { startInProcessBot, type ApiCall } from '../helpers/in-process-bot.ts';
 import { servicesFor, shippedKnowledge } from '../helpers/knowledge.ts';
 import { telegramHtmlProblem } from '../helpers/telegram-html.ts';

@@ -6,7 +6,7 @@ import { SHIPPED_SOURCES } from '../../knowledge/ingest/ingest.ts';
 import { mergeParsed } from '../../knowledge/ingest/merge.ts';
 import { parseBulletin, type ParsedBulletin } from '../../knowledge/ingest/parse-bulletin.ts';
 import { KnowledgeBase } from '../../knowledge/knowledge-base.ts';
-import { emptyKnowledge, type KnowledgeData } from '../../knowledge/store.ts';
+import { emptyKnowledge, type KnowledgeData } from '../../knowledge/store/store.ts';
 
 export const FIXTURES = new URL('../fixtures/', import.meta.url);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CarrierResolver, type Resolution } from '../../knowledge/carrier-resolver.ts';
+import { CarrierResolver, type Resolution } from '../../knowledge/search/carrier-resolver.ts';
 import { groups } from '../../knowledge/groups.ts';
 import { regionIndex } from '../../knowledge/regions.ts';
 import { makeCarrier } from '../helpers/carriers.ts';

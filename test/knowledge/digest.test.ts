@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderDigest } from '../../handlers/digest-format.ts';
 import { MAX_CALLBACK_BYTES, MAX_MESSAGE_CHARS } from '../../handlers/reply.ts';
-import { composeDigest } from '../../knowledge/digest.ts';
-import { describeFilter, NO_FILTER, parseFilter } from '../../knowledge/subscription-filter.ts';
+import { composeDigest } from '../../knowledge/digests/compose.ts';
+import { describeFilter, NO_FILTER, parseFilter } from '../../knowledge/digests/subscription-filter.ts';
 import { shippedKnowledge } from '../helpers/knowledge.ts';
 
 const kb = shippedKnowledge();

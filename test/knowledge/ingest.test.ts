@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ingestBytes, ingestFile, ingestText, reparseOutdated } from '../../knowledge/ingest/ingest.ts';
 import { NotABulletinError, PARSER_VERSION } from '../../knowledge/ingest/parse-bulletin.ts';
 import { UnreadableSourceError } from '../../knowledge/ingest/read-source.ts';
-import { LowdbKnowledgeStore } from '../../knowledge/store.ts';
+import { LowdbKnowledgeStore } from '../../knowledge/store/store.ts';
 import { readShipped } from '../helpers/knowledge.ts';
 
 let dir: string;

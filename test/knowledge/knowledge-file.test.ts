@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { syntheticKnowledge } from '../../bench/synthetic-kb.ts';
-import { DamagedFileError, LowdbKnowledgeStore, type KnowledgeData } from '../../knowledge/store.ts';
+import { DamagedFileError, LowdbKnowledgeStore, type KnowledgeData } from '../../knowledge/store/store.ts';
 
-/** The streaming reader (knowledge/knowledge-file.ts) must give what the general reader gives, or step aside for it. */
+/** The streaming reader (knowledge/store/knowledge-file.ts) must give what the general reader gives, or step aside for it. */
 describe('reading knowledge.json', () => {
   let dir: string;
   const data: KnowledgeData = syntheticKnowledge({ years: 1, factsPerCarrier: 2 }).data;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { contextKey, contextFromKey, parseComplaintQuery } from '../../knowledge/complaint-context.ts';
-import { problemMatcher } from '../../knowledge/problem-matcher.ts';
-import type { ProblemTypeId } from '../../knowledge/procedures.ts';
+import { contextKey, contextFromKey, parseComplaintQuery } from '../../knowledge/complaints/complaint-context.ts';
+import { problemMatcher } from '../../knowledge/complaints/problem-matcher.ts';
+import type { ProblemTypeId } from '../../knowledge/complaints/procedures.ts';
 import { shippedKnowledge } from '../helpers/knowledge.ts';
 
 /** How staff and consumers put it, and the type it must map to without asking. */

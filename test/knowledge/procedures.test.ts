@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { appealCentre } from '../../knowledge/appeal-centres.ts';
-import { contextFill, parseComplaintQuery } from '../../knowledge/complaint-context.ts';
-import { articleNumber, PROBLEM_TYPE_IDS, ProcedureData, procedureBook, type ProblemTypeId } from '../../knowledge/procedures.ts';
+import { appealCentre } from '../../knowledge/complaints/appeal-centres.ts';
+import { contextFill, parseComplaintQuery } from '../../knowledge/complaints/complaint-context.ts';
+import { articleNumber, PROBLEM_TYPE_IDS, ProcedureData, procedureBook, type ProblemTypeId } from '../../knowledge/complaints/procedures.ts';
 import { shippedKnowledge } from '../helpers/knowledge.ts';
 
 const book = procedureBook();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { carrierCorrect, loadQuerySet, topicCorrect } from '../../bench/query-set.ts';
 import { syntheticKnowledge, type SyntheticKnowledge } from '../../bench/synthetic-kb.ts';
 import { KnowledgeBase } from '../../knowledge/knowledge-base.ts';
-import type { KnowledgeData } from '../../knowledge/store.ts';
+import type { KnowledgeData } from '../../knowledge/store/store.ts';
 
 /**
  * The labelled query set the benchmark uses (test/fixtures/search-queries.json),

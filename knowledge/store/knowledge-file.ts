@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { z } from 'zod';
-import { Fact } from './schema.ts';
+import { Fact } from '../schema.ts';
 
 /**
  * Reads knowledge.json in pieces. At 100,000 facts the file is ~55 MB; the

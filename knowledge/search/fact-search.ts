@@ -1,6 +1,6 @@
-import { CATEGORIES } from './categories.ts';
-import { normalizeText } from './normalize.ts';
-import type { Fact } from './schema.ts';
+import { CATEGORIES } from '../categories.ts';
+import { normalizeText } from '../normalize.ts';
+import type { Fact } from '../schema.ts';
 import { IntIds } from './int-ids.ts';
 import { scan, tokenKeys, Tokens, tokenText, type TokenKey } from './search-tokens.ts';
 

@@ -1,4 +1,4 @@
-import type { KnowledgeBase } from './knowledge-base.ts';
+import type { KnowledgeBase } from '../knowledge-base.ts';
 import { procedureBook } from './procedures.ts';
 
 /**

@@ -1,6 +1,6 @@
-import { CATEGORY_IDS } from './categories.ts';
-import type { KnowledgeBase } from './knowledge-base.ts';
-import type { Bulletin, Carrier, Fact } from './schema.ts';
+import { CATEGORY_IDS } from '../categories.ts';
+import type { KnowledgeBase } from '../knowledge-base.ts';
+import type { Bulletin, Carrier, Fact } from '../schema.ts';
 import { matchesFilter, type DigestFilter } from './subscription-filter.ts';
 
 export interface DigestSection {

@@ -1,4 +1,4 @@
-import { normalizeText } from './normalize.ts';
+import { normalizeText } from '../normalize.ts';
 import { PROBLEM_TYPE_IDS, procedureBook, type Problem, type ProblemTypeId } from './procedures.ts';
 
 export interface ProblemScore {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { dataFile } from './paths.ts';
+import { dataFile } from '../paths.ts';
 
 /**
  * Complaint procedures and channels: curated data (data/procedures.json),

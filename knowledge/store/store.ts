@@ -5,7 +5,7 @@ import { Low } from 'lowdb';
 import { z } from 'zod';
 import { DamagedFileError, ValidatedJsonFile, withFileLock } from './json-file.ts';
 import { readFactsFast } from './knowledge-file.ts';
-import { Bulletin, Carrier, Fact, IngestReport } from './schema.ts';
+import { Bulletin, Carrier, Fact, IngestReport } from '../schema.ts';
 
 export const KNOWLEDGE_SCHEMA_VERSION = 1;
 

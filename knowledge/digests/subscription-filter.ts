@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { CATEGORIES, CATEGORY_IDS } from './categories.ts';
-import type { KnowledgeBase } from './knowledge-base.ts';
-import { nameKey } from './normalize.ts';
-import { CategoryId, RegionCode, type Fact } from './schema.ts';
+import { CATEGORIES, CATEGORY_IDS } from '../categories.ts';
+import type { KnowledgeBase } from '../knowledge-base.ts';
+import { nameKey } from '../normalize.ts';
+import { CategoryId, RegionCode, type Fact } from '../schema.ts';
 
 /** What a chat wants in its digests. Empty lists mean "any"; the three kinds combine with AND. */
 export const DigestFilter = z.object({

@@ -1,5 +1,5 @@
 import { pinyin } from 'pinyin-pro';
-import { nameKey } from './normalize.ts';
+import { nameKey } from '../normalize.ts';
 
 const HAN = /\p{Script=Han}/u;
 

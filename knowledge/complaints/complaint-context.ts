@@ -1,10 +1,10 @@
 import { appealCentre } from './appeal-centres.ts';
-import { group, groups } from './groups.ts';
-import type { KnowledgeBase } from './knowledge-base.ts';
-import { nameKey } from './normalize.ts';
+import { group, groups } from '../groups.ts';
+import type { KnowledgeBase } from '../knowledge-base.ts';
+import { nameKey } from '../normalize.ts';
 import { problemMatcher } from './problem-matcher.ts';
 import type { Fill } from './procedures.ts';
-import type { Carrier, GroupId, Region } from './schema.ts';
+import type { Carrier, GroupId, Region } from '../schema.ts';
 
 /**
  * Whom a complaint is about: a carrier the knowledge base covers, or just a

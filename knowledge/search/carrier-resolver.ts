@@ -1,9 +1,9 @@
-import type { Group } from './groups.ts';
+import type { Group } from '../groups.ts';
 import { hasHan, latinForms, syllableKey } from './name-forms.ts';
 import { SimilarNames } from './name-similarity.ts';
-import { nameKey } from './normalize.ts';
-import type { RegionIndex } from './regions.ts';
-import type { Carrier, GroupId, Region } from './schema.ts';
+import { nameKey } from '../normalize.ts';
+import type { RegionIndex } from '../regions.ts';
+import type { Carrier, GroupId, Region } from '../schema.ts';
 
 export type Resolution =
   | { kind: 'found'; carrier: Carrier; /** Set when a city was mapped to its province's branch. */ viaCity?: Region }
