@@ -36,6 +36,8 @@ export const Bulletin = z.object({
   period: Period,
   kind: BulletinKind,
   sourceFile: z.string().min(1),
+  /** Where the text was published, when it came from the web (the watcher, or an admin naming it). */
+  url: z.string().url().optional(),
   contentHash: z.string().regex(/^[a-f0-9]{64}$/),
   /** Monotonic ingestion sequence; digests remember the last one a chat has seen. */
   seq: z.number().int().nonnegative(),
@@ -93,6 +95,14 @@ export const Fact = z.object({
   source: Source,
 });
 export type Fact = z.infer<typeof Fact>;
+
+/** What is known about a text besides its words: where it was published and when. */
+export const SourceHints = z.object({
+  url: z.string().url().optional(),
+  /** ISO date the page says it was published, when the text itself has no dateline. */
+  publishedAt: z.string().optional(),
+});
+export type SourceHints = z.infer<typeof SourceHints>;
 
 /** What ingestion leaves behind for an admin to look at. */
 export const IngestReport = z.object({

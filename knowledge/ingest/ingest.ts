@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import type { SourceHints } from '../schema.ts';
 import type { KnowledgeStore } from '../store/store.ts';
 import { mergeParsed, type MergeOutcome } from './merge.ts';
 import { contentHash, parseBulletin, PARSER_VERSION, type ParsedBulletin } from './parse-bulletin.ts';
@@ -17,8 +18,8 @@ export interface IngestResult {
  * re-parsing, then merges under the lock. A text that is not a bulletin
  * throws before anything is written.
  */
-export async function ingestText(store: KnowledgeStore, text: string, sourceFile: string, now = new Date()): Promise<IngestResult> {
-  const parsed = parseBulletin(text, sourceFile);
+export async function ingestText(store: KnowledgeStore, text: string, sourceFile: string, now = new Date(), hints: SourceHints = {}): Promise<IngestResult> {
+  const parsed = parseBulletin(text, sourceFile, hints);
   await store.saveSource(parsed.bulletin.contentHash, text);
   const outcome = await store.update(
     (data) => mergeParsed(data, parsed, now),
@@ -34,9 +35,16 @@ export async function ingestFile(store: KnowledgeStore, path: string, maxBytes =
 }
 
 /** Bytes that arrived some other way (an upload), named by their file name. */
-export async function ingestBytes(store: KnowledgeStore, bytes: Uint8Array, fileName: string, maxBytes = DEFAULT_MAX_BYTES, now = new Date()): Promise<IngestResult & { encoding: string }> {
+export async function ingestBytes(
+  store: KnowledgeStore,
+  bytes: Uint8Array,
+  fileName: string,
+  maxBytes = DEFAULT_MAX_BYTES,
+  now = new Date(),
+  hints: SourceHints = {},
+): Promise<IngestResult & { encoding: string }> {
   const source = await decodeSource(bytes, fileName, maxBytes);
-  return { ...(await ingestText(store, source.text, basename(fileName), now)), encoding: source.encoding };
+  return { ...(await ingestText(store, source.text, basename(fileName), now, hints)), encoding: source.encoding };
 }
 
 /**
@@ -48,7 +56,7 @@ export async function reparseOutdated(store: KnowledgeStore): Promise<IngestResu
   const results: IngestResult[] = [];
   for (const b of data.bulletins.filter((x) => x.parserVersion !== PARSER_VERSION)) {
     const text = await store.readSource(b.contentHash);
-    if (text !== undefined) results.push(await ingestText(store, text, b.sourceFile));
+    if (text !== undefined) results.push(await ingestText(store, text, b.sourceFile, undefined, b.url ? { url: b.url } : {}));
   }
   return results;
 }

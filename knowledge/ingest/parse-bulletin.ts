@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { group as groupInfo } from '../groups.ts';
 import { regionIndex } from '../regions.ts';
-import type { Bulletin, Carrier, Fact, Region } from '../schema.ts';
+import type { Bulletin, Carrier, Fact, Region, SourceHints } from '../schema.ts';
 import { attribute, REGION_OWNER } from './attribution.ts';
 import {
   newsByline,
@@ -52,7 +52,7 @@ export function contentHash(text: string): string {
  * Parses one bulletin's text into a bulletin record, the carriers it speaks
  * of and their facts. Deterministic: the same text gives the same ids.
  */
-export function parseBulletin(raw: string, sourceFile: string): ParsedBulletin {
+export function parseBulletin(raw: string, sourceFile: string, hints: SourceHints = {}): ParsedBulletin {
   const regions = regionIndex();
   const paragraphs = splitParagraphs(raw);
   const head = readHead(paragraphs);
@@ -106,6 +106,7 @@ export function parseBulletin(raw: string, sourceFile: string): ParsedBulletin {
       period,
       kind: head.kind,
       sourceFile,
+      ...(hints.url ? { url: hints.url } : {}),
       contentHash: contentHash(raw),
     },
     carriers,
