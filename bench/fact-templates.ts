@@ -22,7 +22,8 @@ export interface SentenceContext {
 
 type Template = (c: SentenceContext) => string;
 
-export type CarrierCategory = Exclude<CategoryId, 'province_users' | 'province_appeals'>;
+// 移动转售 (resale) describes resellers, which are not carriers: no carrier's report has such a section.
+export type CarrierCategory = Exclude<CategoryId, 'province_users' | 'province_appeals' | 'resale'>;
 export type ProvinceCategory = Extract<CategoryId, 'province_users' | 'province_appeals'>;
 
 const who = (c: SentenceContext): string => (c.subject ? c.r.pick(c.subject.names) : '公司');

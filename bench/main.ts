@@ -11,10 +11,14 @@ import { formatReport, ingestTargets, machine, ratios, searchTargets, type Bench
 import { runContenders } from './search-bench.ts';
 import { bundleEntry } from '../bot/bundle.ts';
 import { formatBroadcastBench, type BroadcastBenchResult } from './broadcast.ts';
+import { formatPdfBench, pdfBench, type PdfBenchResult } from './pdf-bench.ts';
+import { formatPeriodsBench, periodsBench, type PeriodsBenchResult } from './periods-bench.ts';
+import { formatWatchBench, watchBench, type WatchBenchResult } from './watch-bench.ts';
+import { formatWebhookBench, webhookBench, type WebhookBenchResult } from './webhook-bench.ts';
 
 const USAGE = `npm run bench [-- options]
   --json               the same figures as JSON on stdout (progress goes to stderr; npm run -s keeps npm's banner out)
-  --only PART          search | ingest | broadcast (default: all, in that order)
+  --only PART          search | periods | ingest | broadcast | pdf | watch | webhook (default: all, in that order)
   --facts N            size of the synthetic knowledge base (default 100000)
   --bulletins N        generated bulletins to ingest (default 1000)
   --contenders LIST    e.g. project,flexsearch (default: all four; the fuse.js baseline takes minutes)
@@ -22,7 +26,7 @@ const USAGE = `npm run bench [-- options]
   --chats N --per-second N --latency MS   broadcast options (default 10000, 30, 20)`;
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const PARTS = ['search', 'ingest', 'broadcast'] as const;
+const PARTS = ['search', 'periods', 'ingest', 'broadcast', 'pdf', 'watch', 'webhook'] as const;
 type Part = (typeof PARTS)[number];
 
 interface Options {
@@ -131,6 +135,10 @@ async function main(): Promise<void> {
   const o = options();
   const report: BenchReport = { machine: machine() };
   let broadcastText: string | undefined;
+  let pdf: PdfBenchResult | undefined;
+  let periods: PeriodsBenchResult | undefined;
+  let watch: WatchBenchResult | undefined;
+  let webhook: WebhookBenchResult | undefined;
   let data: BenchData | undefined;
   try {
     if (o.parts.includes('search') || o.parts.includes('ingest')) {
@@ -140,6 +148,10 @@ async function main(): Promise<void> {
     }
     let search: SearchSection | undefined;
     if (o.parts.includes('search') && data) search = await searchPart(o, data);
+    if (o.parts.includes('periods')) {
+      progress(`periods: /compare and /trend over ~${o.facts} facts (31 provinces × ten years), then charts`);
+      periods = await periodsBench(o.facts, progress);
+    }
     let ingest: IngestBenchResult | undefined;
     if (o.parts.includes('ingest') && data) {
       progress(`ingestion: seed bulletin, ${o.bulletins} generated bulletins, reload at ${data.facts} facts`);
@@ -152,12 +164,21 @@ async function main(): Promise<void> {
       report.broadcast = b.result;
       broadcastText = b.text;
     }
+    if (o.parts.includes('pdf')) {
+      progress('PDF: a 50-page bulletin, first read in a fresh process and warm, against the same text as .txt');
+      pdf = await pdfBench();
+    }
+    if (o.parts.includes('watch')) watch = await watchBench(o.broadcast.latencyMs, progress);
+    if (o.parts.includes('webhook')) webhook = await webhookBench({ updates: 1000, concurrency: 40, chats: 300, latencyMs: o.broadcast.latencyMs, facts: o.facts }, progress);
   } finally {
     await data?.cleanup();
   }
   report.machine.load.end = loadavg()[0] ?? 0;
-  if (o.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else process.stdout.write(`${formatReport({ ...report, ...(broadcastText !== undefined ? { broadcast: broadcastText } : {}) })}\n`);
+  if (o.json) process.stdout.write(`${JSON.stringify({ ...report, ...(pdf ? { pdf } : {}), ...(periods ? { periods } : {}), ...(watch ? { watch } : {}), ...(webhook ? { webhook } : {}) }, null, 2)}\n`);
+  else
+    process.stdout.write(
+      `${formatReport({ ...report, ...(broadcastText !== undefined ? { broadcast: broadcastText } : {}) })}\n${periods ? `\n${formatPeriodsBench(periods)}\n` : ''}${pdf ? `\n${formatPdfBench(pdf)}\n` : ''}${watch ? `\n${formatWatchBench(watch)}\n` : ''}${webhook ? `\n${formatWebhookBench(webhook)}\n` : ''}`,
+    );
 }
 
 main().catch((e: unknown) => {

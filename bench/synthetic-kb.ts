@@ -48,6 +48,9 @@ const LEGAL: Record<GroupId, (p: Province, city?: string) => string> = {
   cu: (p, c) => `中国联合网络通信有限公司${c ? `${c}市` : p.name}分公司`,
   ct: (p, c) => `中国电信股份有限公司${c ?? p.short}分公司`,
   cbn: (p, c) => `中国广电${p.short}网络股份有限公司${c ? `${c}分公司` : ''}`,
+  tower: (p, c) => `中国铁塔股份有限公司${c ?? p.name}分公司`,
+  ctt: (p, c) => `中国铁通集团有限公司${c ?? p.name}分公司`,
+  cnc: (p, c) => `中国网络通信集团公司${c ?? p.name}分公司`,
 };
 
 export interface SyntheticCarrier {
@@ -101,7 +104,7 @@ function entry(g: GroupId, p: Province, cityId: string | undefined, shortName: s
     hotline: info.hotline,
   };
   const names = [shortName, shortName, aliases[0]!, ...(declared ? [declared] : [])];
-  return { carrier, province: p, subject: { names, legalName, shortName, hotline: info.hotline }, ...(declared ? { declared } : {}) };
+  return { carrier, province: p, subject: { names, legalName, shortName, hotline: info.hotline ?? '' }, ...(declared ? { declared } : {}) };
 }
 
 /** A fact planted with known text, so labelled topic queries have one right answer at any size. */

@@ -23,6 +23,8 @@ export interface RunResult {
 export class DigestRunner {
   /** The run (or the resumption of interrupted ones) going on now; runAll waits its turn by refusing. */
   private running: Promise<unknown> | undefined;
+  /** News arrived for 即时 chats while a run was going on. */
+  private instantWaiting = false;
 
   constructor(
     private readonly state: StateStore,
@@ -58,10 +60,24 @@ export class DigestRunner {
     return this.exclusively(() => this.execute(reason, this.state.activeSubscriptions()));
   }
 
+  /**
+   * 即时 chats' digests, right after the watcher ingested news. Asked for
+   * while another run goes on, it follows that run instead of being dropped.
+   */
+  runInstant(): Promise<RunResult> | undefined {
+    const run = this.exclusively(() => this.execute('instant', this.state.activeSubscriptions().filter((s) => s.filter.instant)));
+    if (!run) this.instantWaiting = true;
+    return run;
+  }
+
   private exclusively<T>(work: () => Promise<T>): Promise<T> | undefined {
     if (this.running) return undefined;
     const running = work().finally(() => {
       this.running = undefined;
+      if (this.instantWaiting) {
+        this.instantWaiting = false;
+        this.runInstant()?.catch((error: unknown) => this.log.error('instant digest run failed', { error }));
+      }
     });
     this.running = running;
     return running;

@@ -51,7 +51,7 @@ export type Delivery = z.infer<typeof Delivery>;
 
 export const Run = z.object({
   id: z.string(),
-  reason: z.enum(['scheduled', 'manual', 'single']),
+  reason: z.enum(['scheduled', 'manual', 'single', 'instant']),
   startedAt: z.string(),
   finishedAt: z.string().optional(),
   uptoSeq: z.number().int().nonnegative(),
@@ -107,6 +107,22 @@ export function emptyState(): StateData {
   };
 }
 
+/**
+ * Subscriptions as the digest features read and change them, whichever
+ * store holds them: the journaled files below, or PostgreSQL
+ * (state-store-postgres.ts), where the outbox is drained differently but
+ * these behave the same; test/store/state-store.contract.test.ts holds both to it.
+ */
+export interface SubscriptionStore {
+  subscription(chatId: number): Subscription | undefined;
+  activeSubscriptions(): Subscription[];
+  allSubscriptions(): readonly Subscription[];
+  totals(): Totals;
+  subscribe(sub: Subscription): void;
+  /** Ends the subscription and voids what unfinished runs still owed the chat. */
+  unsubscribe(chatId: number, reason: string, at?: Date): void;
+}
+
 /** Finished runs kept for /stats; older ones are folded into the totals. */
 const RUNS_KEPT = 5;
 const COMPACT_EVERY = 2000;
@@ -120,7 +136,7 @@ const COMPACT_EVERY = 2000;
  * broadcast resumes where it stopped: parts marked sent are not sent again,
  * parts not marked are sent. One process (the bot) writes it.
  */
-export class StateStore {
+export class StateStore implements SubscriptionStore {
   readonly snapshotPath: string;
   readonly journalPath: string;
   private readonly file: ValidatedJsonFile<StateData>;

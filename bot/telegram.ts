@@ -5,8 +5,9 @@ import { answerInline, type InlineArticle } from '../handlers/inline.ts';
 import type { Button, OutMessage, Reply } from '../handlers/reply.ts';
 import { parseText, type Chat, type Request, type Services } from '../handlers/request.ts';
 import { handle } from '../handlers/router.ts';
-import { formatOf } from '../knowledge/ingest/read-source.ts';
+import { formatOf, uploadName } from '../knowledge/ingest/read-source.ts';
 import type { Sender } from './broadcaster.ts';
+import { ChartQueue, renderChart } from './chart.ts';
 import type { Config } from './config.ts';
 import { FLOOD_NOTICE, FloodGuard } from './flood-guard.ts';
 import type { Logger } from './logger.ts';
@@ -37,6 +38,8 @@ export function createTelegramBot({ config, log, services }: TelegramDeps): Tele
     handlerTimeout: 30_000,
   });
   const admins = new Set(config.ADMIN_IDS);
+  const charts = new ChartQueue();
+  const send = (ctx: Context, r: Reply): Promise<void> => sendReply(ctx, r, charts, log);
 
   // The one error boundary: a failing handler is logged with its update id and the user gets an apology,
   // unless the chat is unreachable (blocked, kicked), where an apology would only fail again.
@@ -82,7 +85,7 @@ export function createTelegramBot({ config, log, services }: TelegramDeps): Tele
           ? replied.document
           : undefined;
     if (doc) {
-      const fileName = doc.file_name ?? 'upload.txt';
+      const fileName = doc.file_name ?? uploadName(doc.mime_type);
       const size = doc.file_size ?? 0;
       const wanted = user.isAdmin && size <= services.maxUploadBytes && formatOf(fileName) !== undefined;
       const bytes = wanted ? await download(ctx, doc.file_id, log) : undefined;
@@ -173,7 +176,25 @@ function extra(m: OutMessage): { parse_mode: 'HTML'; link_preview_options: { is_
  * when it is a single part; otherwise, or if Telegram refuses the edit, the
  * parts are sent as new messages.
  */
-async function send(ctx: Context, r: Reply): Promise<void> {
+async function sendReply(ctx: Context, r: Reply, charts: ChartQueue, log: Logger): Promise<void> {
+  const photos = r.messages.filter((m) => m.chart);
+  if (photos.length) {
+    // Text goes out now; charts render and follow from a queue the update handler does not wait for,
+    // so one chart's ~250 ms never holds up other chats' replies.
+    const texts = r.messages.filter((m) => !m.chart);
+    if (texts.length) await sendReply(ctx, { ...r, messages: texts }, charts, log);
+    const chatId = ctx.chat?.id;
+    if (chatId === undefined) return;
+    for (const m of photos) {
+      void charts
+        .run(async () => {
+          const { png } = await renderChart(m.chart!);
+          await retryOn429(() => ctx.telegram.sendPhoto(chatId, { source: png, filename: 'chart.png' }, { caption: m.html, parse_mode: 'HTML', ...(keyboard(m.buttons) ? { reply_markup: keyboard(m.buttons)! } : {}) }), REPLY_RETRY);
+        })
+        .catch((error: unknown) => log.warn('could not send a chart', { updateId: ctx.update.update_id, error }));
+    }
+    return;
+  }
   const [first, ...rest] = r.messages;
   // A button on a message sent through inline mode has no chat to answer in.
   if (!first || !ctx.chat) return;

@@ -1,8 +1,11 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Button, Reply } from '../handlers/reply.ts';
 import { parseText, type Request, type Services } from '../handlers/request.ts';
 import { handle } from '../handlers/router.ts';
+import { renderChart } from './chart.ts';
 
 export const TERMINAL_BANNER = [
   '────────────────────────────────────────────',
@@ -50,7 +53,13 @@ export function renderReply(r: Reply): { text: string; buttons: Button[] } {
  * A chat in the terminal that goes through the same handlers as Telegram.
  * The person at the terminal runs the bot, so they count as an admin.
  */
-export async function runTerminalChat(services: Services, input: Readable = process.stdin, output: Writable = process.stdout): Promise<void> {
+export async function runTerminalChat(
+  services: Services,
+  input: Readable = process.stdin,
+  output: Writable = process.stdout,
+  /** Where charts are written as PNG files (DATA_DIR/charts); the terminal prints their paths. */
+  chartDir = join(process.env.DATA_DIR ?? './data', 'charts'),
+): Promise<void> {
   const rl = createInterface({ input, output, terminal: false });
   const chat = { id: 0, type: 'terminal' as const };
   const user = { id: 0, isAdmin: true };
@@ -73,9 +82,11 @@ export async function runTerminalChat(services: Services, input: Readable = proc
       }
       if (req) {
         try {
-          const rendered = renderReply(await handle(req, services));
+          const r = await handle(req, services);
+          const rendered = renderReply(r);
           buttons = rendered.buttons;
           print(rendered.text);
+          for (const m of r.messages) if (m.chart) print(`🖼 图表:${await writeChart(m.chart, chartDir)}`);
         } catch {
           print('抱歉,处理时出了点问题。请再试一次,或输入 /help。');
         }
@@ -84,4 +95,14 @@ export async function runTerminalChat(services: Services, input: Readable = proc
     output.write('> ');
   }
   rl.close();
+}
+
+let chartCount = 0;
+
+/** A chart as a PNG file a terminal user can open; named by time so earlier ones stay. */
+async function writeChart(chart: NonNullable<Reply['messages'][number]['chart']>, dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, `chart-${Date.now()}-${++chartCount}.png`);
+  await writeFile(file, (await renderChart(chart)).png);
+  return file;
 }

@@ -1,7 +1,7 @@
 import { COMMANDS } from './commands.ts';
 
 /** What each admin-only command would have done, for the refusal. */
-const ACTIONS: Record<string, string> = { ingest: '导入通告', stats: '查看统计', broadcast: '发起推送' };
+const ACTIONS: Record<string, string> = { ingest: '导入通告', stats: '查看统计', broadcast: '发起推送', sources: '管理监测来源' };
 
 /** The refusal everyone but an admin gets; ingestion also says where to send the file instead. */
 export function adminOnly(command: string): string {

@@ -55,7 +55,7 @@ export function bulletinView(bulletinId: string, kb: KnowledgeBase): Reply {
 }
 
 function regionName(b: BulletinEntryLike, kb: KnowledgeBase): string {
-  return b.region.province === 'CN' ? '全国情况' : `${kb.regions.label(b.region)}全省情况`;
+  return `${kb.regions.wholeLabel(b.region)}情况`;
 }
 
 type BulletinEntryLike = NonNullable<ReturnType<KnowledgeBase['bulletin']>>;

@@ -18,7 +18,14 @@ export type Action =
   | { kind: 'carriers'; page: number }
   /** The problem-type menu; `context` is a complaint context key ("ct-jl", "x"). Problems travel as their index. */
   | { kind: 'complainMenu'; context: string }
-  | { kind: 'procedure'; problem: ProblemTypeId; context: string; audience: Audience };
+  | { kind: 'procedure'; problem: ProblemTypeId; context: string; audience: Audience }
+  /** A carrier's card for one period (period code "2024h1"), and the list of its periods. */
+  | { kind: 'carrierPeriod'; carrierId: string; period: string }
+  | { kind: 'carrierPeriods'; carrierId: string }
+  /** A category's facts of one period; `period` absent: the carrier's newest. */
+  | { kind: 'periodFacts'; carrierId: string; category: CategoryId; page: number; period: string }
+  /** A measure's series; `owner` is a carrier id or a region code (JL, CN), `measure` a short id of its name. */
+  | { kind: 'trend'; owner: string; measure: string };
 
 export function encode(a: Action): string {
   let data: string;
@@ -50,6 +57,18 @@ export function encode(a: Action): string {
     case 'procedure':
       data = `p:${PROBLEM_TYPE_IDS.indexOf(a.problem)}:${a.context}:${a.audience === 'consumer' ? 'c' : 's'}`;
       break;
+    case 'carrierPeriod':
+      data = `cp:${a.carrierId}:${a.period}`;
+      break;
+    case 'carrierPeriods':
+      data = `ch:${a.carrierId}`;
+      break;
+    case 'periodFacts':
+      data = `f:${a.carrierId}:${CATEGORY_IDS.indexOf(a.category)}:${a.page}:${a.period}`;
+      break;
+    case 'trend':
+      data = `tr:${a.owner}:${a.measure}`;
+      break;
   }
   if (Buffer.byteLength(data) > MAX_CALLBACK_BYTES) throw new Error(`callback data too long: ${data}`);
   return data;
@@ -57,6 +76,8 @@ export function encode(a: Action): string {
 
 const ID = /^[a-z0-9-]{1,40}$/;
 const PAGE = /^\d{1,4}$/;
+/** A period code as periodCode writes it: 2023h2, 2024q3, 2024m1-9, 2020. */
+const PERIOD = /^\d{4}(?:h[12]|q[1-4]|m\d{1,2}-\d{1,2})?$/;
 
 /** Parses button data; anything forged, stale or malformed gives undefined. */
 export function decode(data: string): Action | undefined {
@@ -66,10 +87,21 @@ export function decode(data: string): Action | undefined {
     case 'c':
       return parts.length === 2 && a && ID.test(a) ? { kind: 'carrier', carrierId: a } : undefined;
     case 'f': {
-      if (parts.length !== 4 || !a || !ID.test(a) || !b || !PAGE.test(b) || !c || !PAGE.test(c)) return undefined;
+      if (parts.length < 4 || parts.length > 5 || !a || !ID.test(a) || !b || !PAGE.test(b) || !c || !PAGE.test(c)) return undefined;
       const category = CATEGORY_IDS[Number(b)];
-      return category ? { kind: 'facts', carrierId: a, category, page: Number(c) } : undefined;
+      if (!category) return undefined;
+      const period = parts[4];
+      if (period === undefined) return { kind: 'facts', carrierId: a, category, page: Number(c) };
+      return PERIOD.test(period) ? { kind: 'periodFacts', carrierId: a, category, page: Number(c), period } : undefined;
     }
+    case 'cp':
+      return parts.length === 3 && a && ID.test(a) && b && PERIOD.test(b) ? { kind: 'carrierPeriod', carrierId: a, period: b } : undefined;
+    case 'ch':
+      return parts.length === 2 && a && ID.test(a) ? { kind: 'carrierPeriods', carrierId: a } : undefined;
+    case 'tr':
+      return parts.length === 3 && a && (ID.test(a) || /^[A-Z]{2}$/.test(a)) && b && /^[A-Za-z0-9_-]{6}$/.test(b)
+        ? { kind: 'trend', owner: a, measure: b }
+        : undefined;
     case 's':
       return parts.length === 3 && a && /^[A-Za-z0-9_-]{10}$/.test(a) && b && PAGE.test(b)
         ? { kind: 'search', queryId: a, page: Number(b) }

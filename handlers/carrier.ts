@@ -1,9 +1,11 @@
-import { categoryLabel, CATEGORIES } from '../knowledge/categories.ts';
-import { periodLabel } from '../knowledge/ingest/bulletin-meta.ts';
+import { categoryLabel, CATEGORIES, CATEGORY_IDS } from '../knowledge/categories.ts';
+import { periodCode, periodLabel } from '../knowledge/ingest/bulletin-meta.ts';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
-import type { Carrier, CategoryId } from '../knowledge/schema.ts';
-import { button, carrierLabel, clip, factBlock, pageOf, pager, rows } from './format.ts';
+import { deltaNumber, incomparableText, periodIndex, shortPeriod } from '../knowledge/periods/series.ts';
+import type { Carrier, CategoryId, Fact, Period } from '../knowledge/schema.ts';
+import { button, carrierLabel, clip, factBlock, originalLink, pageOf, pager, rows } from './format.ts';
 import { escapeHtml, reply, type Button, type Reply } from './reply.ts';
+import { pointValue } from './trend.ts';
 
 export const MAX_QUERY_CHARS = 60;
 const FACTS_PER_PAGE = 5;
@@ -59,16 +61,87 @@ function candidateButtons(carriers: readonly Carrier[]): Button[][] {
   );
 }
 
-export function carrierCard(c: Carrier, kb: KnowledgeBase): Reply {
-  const counts = kb.categoryCounts(c.id);
-  const total = counts.reduce((a, [, n]) => a + n, 0);
+/**
+ * The card shows one period, the carrier's newest unless asked: its headline
+ * figures against the period before, and its facts by category. Older periods
+ * are a 🕘 往期 button away, never mixed in.
+ */
+export function carrierCard(c: Carrier, kb: KnowledgeBase, period?: string): Reply {
+  const periods = periodIndex(kb).periods(c.id);
+  const current = period ? periods.find((p) => periodCode(p) === period) : periods[0];
+  if (period && !current) return stale();
+  const latest = !current || current === periods[0];
+  const facts = current ? factsOfPeriod(c.id, current, kb) : [];
+  const counts = categoryCounts(facts);
+  const total = facts.length;
   const lines = carrierSummary(c, kb);
-  lines.push('', total ? `共 ${total} 条记录,点类别查看 👇` : '暂无可展示的记录。');
+  if (current && periods.length > 1) {
+    lines.push('', `🗓 <b>${periodLabel(current)}</b>${latest ? '(最新一期)' : '(往期)'}`);
+    lines.push(...headlines(c.id, current, kb));
+  }
+  const scope = current && periods.length > 1 ? `${periodLabel(current)}` : '';
+  lines.push('', total ? `${scope}共 ${total} 条记录,点类别查看 👇` : '暂无可展示的记录。');
   const buttons = counts.map(([category, n]) =>
-    button(`${categoryLabel(category)} ${n}`, { kind: 'facts', carrierId: c.id, category, page: 0 }),
+    button(
+      `${categoryLabel(category)} ${n}`,
+      latest || !current
+        ? { kind: 'facts', carrierId: c.id, category, page: 0 }
+        : { kind: 'periodFacts', carrierId: c.id, category, page: 0, period: periodCode(current) },
+    ),
   );
+  const last: Button[] = [];
+  if (periods.length > 1) last.push(button('🕘 往期', { kind: 'carrierPeriods', carrierId: c.id }));
   // The procedure with this carrier's hotline and province filled in (handlers/complain.ts).
-  return reply(lines.join('\n'), [...rows(buttons, 2), [button('📮 如何投诉', { kind: 'complainMenu', context: c.id })]]);
+  last.push(button('📮 如何投诉', { kind: 'complainMenu', context: c.id }));
+  return { ...reply(lines.join('\n'), [...rows(buttons, 2), last]), ...(period ? { edit: true } : {}) };
+}
+
+const HEADLINES = 6;
+
+/** Figures of the period that the carrier also reported before: "• 爱心翼站 520家(2024上半年 500家,+20)". */
+function headlines(carrierId: string, period: Period, kb: KnowledgeBase): string[] {
+  const steps = periodIndex(kb)
+    .snapshot(carrierId, period)
+    .filter((s) => s.previous);
+  return steps.slice(0, HEADLINES).map((s) => {
+    const prev = s.previous!;
+    const d = s.change!;
+    const diff = d.kind === 'computed' ? escapeHtml(deltaNumber(d, prev.obs, s.point.obs)) : escapeHtml(incomparableText(d));
+    const stated = s.point.obs.stated ? `;通告称${escapeHtml(s.point.obs.stated.text)}` : '';
+    return `• ${escapeHtml(s.point.obs.name)} ${pointValue(s.point, kb)}(${shortPeriod(prev.period)} ${pointValue(prev, kb)},${diff}${stated})`;
+  });
+}
+
+function factsOfPeriod(carrierId: string, period: Period, kb: KnowledgeBase): Fact[] {
+  const code = periodCode(period);
+  return kb.factsOf(carrierId).filter((f) => {
+    const b = kb.bulletin(f.bulletinId);
+    return b !== undefined && periodCode(b.period) === code;
+  });
+}
+
+function categoryCounts(facts: readonly Fact[]): Array<[CategoryId, number]> {
+  const counts = new Map<CategoryId, number>();
+  for (const f of facts) counts.set(f.category, (counts.get(f.category) ?? 0) + 1);
+  return CATEGORY_IDS.filter((c) => counts.has(c)).map((c) => [c, counts.get(c)!]);
+}
+
+/** 🕘 往期: every period the carrier has facts for, newest first, each opening that period's card. */
+export function carrierPeriods(carrierId: string, kb: KnowledgeBase): Reply {
+  const c = kb.carrier(carrierId);
+  if (!c) return stale();
+  const periods = periodIndex(kb).periods(carrierId);
+  const buttons = periods.map((p, i) =>
+    button(`${periodLabel(p)}${i === 0 ? '(最新)' : ''} · ${factsOfPeriod(carrierId, p, kb).length} 条`, {
+      kind: 'carrierPeriod',
+      carrierId,
+      period: periodCode(p),
+    }),
+  );
+  return {
+    ...reply(`🕘 <b>${escapeHtml(c.shortName)}</b> 各期记录(${periods.length} 期),点选查看 👇`, [...rows(buttons, 1), [button(`↩ 返回${c.shortName}`, { kind: 'carrier', carrierId })]]),
+    edit: true,
+  };
 }
 
 /** The card's text without its buttons: name, legal name, hotline, sources. Inline results reuse it. */
@@ -76,30 +149,40 @@ export function carrierSummary(c: Carrier, kb: KnowledgeBase): string[] {
   const lines = [
     `📡 <b>${escapeHtml(c.shortName)}</b>`,
     escapeHtml(c.legalName),
-    `☎️ 客服热线 <code>${c.hotline}</code>`,
+    // 中国铁塔 builds towers for the carriers and takes no consumer calls.
+    c.hotline ? `☎️ 客服热线 <code>${c.hotline}</code>` : '☎️ 无面向用户的客服热线',
   ];
   const bulletins = kb.bulletinsOf(c.id);
   if (bulletins.length) {
     lines.push('', '📄 来源:');
     for (const b of bulletins.slice(0, 5)) {
       const period = b.title.includes(String(b.period.year)) ? '' : `(${periodLabel(b.period)})`;
-      lines.push(`• ${escapeHtml(clip(b.title, 40))}${period}`);
+      lines.push(`• ${escapeHtml(clip(b.title, 40))}${period}${originalLink(b)}`);
     }
     if (bulletins.length > 5) lines.push(`…另有 ${bulletins.length - 5} 份`);
   }
   return lines;
 }
 
-export function factsPage(carrierId: string, category: CategoryId, page: number, kb: KnowledgeBase): Reply {
+export function factsPage(carrierId: string, category: CategoryId, page: number, kb: KnowledgeBase, period?: string): Reply {
   const c = kb.carrier(carrierId);
   if (!c) return stale();
-  const facts = kb.factsOf(carrierId).filter((f) => f.category === category);
-  if (!facts.length) return reply(`${escapeHtml(c.shortName)}暂无“${CATEGORIES[category].label}”类记录。`, [[button(`↩ 返回${c.shortName}`, { kind: 'carrier', carrierId })]]);
+  const periods = periodIndex(kb).periods(carrierId);
+  const current = period ? periods.find((p) => periodCode(p) === period) : periods[0];
+  if (period && !current) return stale();
+  // One period at a time: a carrier with several periods never gets them mixed in one list.
+  const all = kb.factsOf(carrierId).filter((f) => f.category === category);
+  const facts = current && periods.length > 1 ? all.filter((f) => kb.bulletin(f.bulletinId) && periodCode(kb.bulletin(f.bulletinId)!.period) === periodCode(current)) : all;
+  const back: Button = period
+    ? button(`↩ 返回${c.shortName}`, { kind: 'carrierPeriod', carrierId, period })
+    : button(`↩ 返回${c.shortName}`, { kind: 'carrier', carrierId });
+  if (!facts.length) return reply(`${escapeHtml(c.shortName)}暂无“${CATEGORIES[category].label}”类记录。`, [[back]]);
   const p = pageOf(facts, page, FACTS_PER_PAGE);
-  const head = `${CATEGORIES[category].emoji} <b>${escapeHtml(c.shortName)} · ${CATEGORIES[category].label}</b>(${facts.length} 条${p.pages > 1 ? `,第 ${p.page + 1}/${p.pages} 页` : ''})`;
+  const when = current && periods.length > 1 ? ` · ${periodLabel(current)}` : '';
+  const head = `${CATEGORIES[category].emoji} <b>${escapeHtml(c.shortName)} · ${CATEGORIES[category].label}</b>${when}(${facts.length} 条${p.pages > 1 ? `,第 ${p.page + 1}/${p.pages} 页` : ''})`;
   const body = p.items.map((f, i) => factBlock(f, kb, p.page * FACTS_PER_PAGE + i + 1));
-  const nav = pager(p.page, p.pages, (n) => ({ kind: 'facts', carrierId, category, page: n }));
-  const buttons: Button[][] = [...(nav.length ? [nav] : []), [button(`↩ 返回${c.shortName}`, { kind: 'carrier', carrierId })]];
+  const nav = pager(p.page, p.pages, (n) => (period ? { kind: 'periodFacts', carrierId, category, page: n, period } : { kind: 'facts', carrierId, category, page: n }));
+  const buttons: Button[][] = [...(nav.length ? [nav] : []), [back]];
   return { ...reply([head, '', body.join('\n\n')].join('\n'), buttons), edit: true };
 }
 

@@ -1,7 +1,7 @@
 import { appealCentre } from '../knowledge/complaints/appeal-centres.ts';
 import { CATEGORIES } from '../knowledge/categories.ts';
 import { parseComplaintQuery } from '../knowledge/complaints/complaint-context.ts';
-import { groups } from '../knowledge/groups.ts';
+import { consumerGroups } from '../knowledge/groups.ts';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import { procedureBook, type Channel } from '../knowledge/complaints/procedures.ts';
 import type { CategoryId, Fact, Region } from '../knowledge/schema.ts';
@@ -31,7 +31,7 @@ function directory(): Reply {
   const lines = ['☎️ <b>投诉与举报渠道</b>'];
   for (const c of book.channels) {
     lines.push('', `<b>${markNumbers(escapeHtml(channelTitle(c)))}</b>`);
-    if (c.id === 'carrier') lines.push(markNumbers(groups().map((g) => `${escapeHtml(g.short)} ${g.hotline}`).join(' · ')));
+    if (c.id === 'carrier') lines.push(markNumbers(consumerGroups().map((g) => `${escapeHtml(g.short)} ${g.hotline}`).join(' · ')));
     lines.push(markNumbers(escapeHtml(c.staff)));
     const rule = c.rule ? book.rule(c.rule) : undefined;
     if (rule) lines.push(`📜 ${escapeHtml(book.citation(rule))}`);
@@ -69,7 +69,7 @@ function regionChannels(region: Region, kb: KnowledgeBase): Reply {
     markNumbers(
       carriers.length
         ? carriers.map((c) => `${escapeHtml(c.shortName)} ${c.hotline}`).join(' · ')
-        : groups().map((g) => `${escapeHtml(g.short)} ${g.hotline}`).join(' · '),
+        : consumerGroups().map((g) => `${escapeHtml(g.short)} ${g.hotline}`).join(' · '),
     ),
   );
 

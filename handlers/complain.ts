@@ -1,6 +1,6 @@
 import { appealCentre } from '../knowledge/complaints/appeal-centres.ts';
 import { contextFill, contextFromKey, contextKey, contextLabel, parseComplaintQuery, type ComplaintContext } from '../knowledge/complaints/complaint-context.ts';
-import { groups } from '../knowledge/groups.ts';
+import { consumerGroups } from '../knowledge/groups.ts';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import { problemMatcher } from '../knowledge/complaints/problem-matcher.ts';
 import { PROBLEM_TYPE_IDS, procedureBook, type Audience, type ProblemTypeId } from '../knowledge/complaints/procedures.ts';
@@ -120,7 +120,7 @@ let numbersPattern: RegExp | undefined;
  */
 export function markNumbers(html: string): string {
   if (!numbersPattern) {
-    const numbers = new Set([...procedureBook().channels.flatMap((c) => (c.number ? [c.number] : [])), ...groups().map((g) => g.hotline)]);
+    const numbers = new Set([...procedureBook().channels.flatMap((c) => (c.number ? [c.number] : [])), ...consumerGroups().map((g) => g.hotline)]);
     const alternatives = [...numbers].sort((a, b) => b.length - a.length).join('|');
     // Nor where the number is part of a name: “12321举报中心”, 12315消费维权站.
     numbersPattern = new RegExp(`(?<![\\w.@/“-])(${alternatives})(?![\\w.@-]|举报中心|消费维权|平台)`, 'g');

@@ -25,10 +25,10 @@ export function sourceText(fact: Fact, kb: KnowledgeBase): string {
   return `《${title}》· ${paragraphs}`;
 }
 
-/** Who a fact is about: a carrier's short name, or "吉林全省" for province-level facts. */
+/** Who a fact is about: a carrier's short name, or "吉林全省" / "北京全市" / "内蒙古全区" for area-level facts. */
 export function ownerName(fact: Fact, kb: KnowledgeBase): string {
   if (fact.carrierId) return kb.carrier(fact.carrierId)?.shortName ?? fact.carrierId;
-  return `${kb.regions.label(fact.region)}全省`.replace('全国全省', '全国');
+  return kb.regions.wholeLabel(fact.region);
 }
 
 /**
@@ -52,12 +52,17 @@ export function factBlock(fact: Fact, kb: KnowledgeBase, n: number, focus?: stri
   const ordered = focus ? [...fact.figures.filter(relevant), ...fact.figures.filter((f) => !relevant(f))] : fact.figures;
   const figures = ordered.slice(0, FIGURES_SHOWN).map(figureText);
   if (figures.length) lines.push(`   📊 ${escapeHtml(figures.join(' · '))}`);
-  lines.push(`   📎 <i>${escapeHtml(sourceText(fact, kb))}</i>`);
+  lines.push(`   📎 <i>${escapeHtml(sourceText(fact, kb))}</i>${originalLink(kb.bulletin(fact.bulletinId))}`);
   return lines.join('\n');
 }
 
+/** " · 原文" linking to where the bulletin was published, when it came from the web; empty otherwise. */
+export function originalLink(b: Pick<Bulletin, 'url'> | undefined): string {
+  return b?.url ? ` · <a href="${escapeHtml(b.url).replace(/"/g, '&quot;')}">原文</a>` : '';
+}
+
 export function carrierLabel(c: Carrier): string {
-  return `${c.shortName}(${c.hotline})`;
+  return c.hotline ? `${c.shortName}(${c.hotline})` : c.shortName;
 }
 
 export function bulletinLine(b: Bulletin, kb: KnowledgeBase): string {

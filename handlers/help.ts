@@ -15,6 +15,7 @@ export function helpReply(kb: KnowledgeBase, isAdmin: boolean): Reply {
   }
   lines.push(
     '',
+    '私聊中可直接提问,如 <code>吉林电信爱心翼站有多少家</code>:回答最新数字、时期、出处和与上一期的变化。',
     '运营商名称可以用简称、全称、拼音或首字母(如 <code>jldx</code>)、繁体或城市名(如 <code>长春电信</code>)。',
     `知识库:${kb.bulletins.length} 份通告,${kb.carriers.length} 家运营商。每条记录都注明出处(通告、时期、段落)。`,
   );

@@ -42,7 +42,7 @@ export function ingestSummary(r: IngestResult & { encoding?: string }, regions: 
   lines.push('', `<b>记录</b>(共 ${parsed.facts.length} 条)`);
   const owners = new Map<string, Map<CategoryId, number>>();
   for (const f of parsed.facts) {
-    const owner = f.carrierId ? (parsed.carriers.find((c) => c.id === f.carrierId)?.shortName ?? f.carrierId) : `${regions.label(b.region)}全省`.replace('全国全省', '全国');
+    const owner = f.carrierId ? (parsed.carriers.find((c) => c.id === f.carrierId)?.shortName ?? f.carrierId) : regions.wholeLabel(b.region);
     const counts = owners.get(owner) ?? new Map<CategoryId, number>();
     counts.set(f.category, (counts.get(f.category) ?? 0) + 1);
     owners.set(owner, counts);
@@ -55,7 +55,7 @@ export function ingestSummary(r: IngestResult & { encoding?: string }, regions: 
   const rep = parsed.report;
   lines.push('', `整理:共 ${rep.paragraphs} 段,去掉重复段落 ${rep.duplicatesDropped} 段,接回跨页断句 ${rep.joins.length} 处。`);
   if (rep.unplaced.length) {
-    lines.push(`⚠️ 无法确定归属的段落 ${rep.unplaced.length} 段(已按默认归入${b.kind === 'official' ? '全省' : '报道对象'},请核对):`);
+    lines.push(`⚠️ 无法确定归属的段落 ${rep.unplaced.length} 段(已按默认归入${b.kind === 'official' ? regions.scopeWord(b.region) : '报道对象'},请核对):`);
     for (const u of rep.unplaced.slice(0, MAX_UNPLACED_SHOWN)) lines.push(`  第${u.paragraph}段「${escapeHtml(clip(u.excerpt, 30))}」`);
     if (rep.unplaced.length > MAX_UNPLACED_SHOWN) lines.push(`  …另有 ${rep.unplaced.length - MAX_UNPLACED_SHOWN} 段`);
   } else {

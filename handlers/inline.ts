@@ -5,6 +5,7 @@ import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import { problemMatcher } from '../knowledge/complaints/problem-matcher.ts';
 import { PROBLEM_TYPE_IDS, procedureBook, type Audience, type ProblemTypeId } from '../knowledge/complaints/procedures.ts';
 import type { Carrier } from '../knowledge/schema.ts';
+import { trendArticle } from './ask.ts';
 import { carrierSummary, MAX_QUERY_CHARS } from './carrier.ts';
 import { markNumbers, procedureHtml } from './complain.ts';
 import { escapeHtml, MAX_MESSAGE_CHARS } from './reply.ts';
@@ -45,7 +46,9 @@ const COMPLAINT_WORDS = /^(?:怎么|如何|怎样)?(?:投诉|申诉|举报|维�
 export function answerInline(req: InlineRequest, services: Services): InlineAnswer {
   const kb = services.knowledge();
   const query = [...req.query.replace(COMPLAINT_WORDS, ' ').trim()].slice(0, MAX_QUERY_CHARS).join('');
-  const results = query ? resultsFor(query, kb) : everyProcedure({}, kb);
+  // A carrier (or region) with one of its measures: the trend line comes first (handlers/ask.ts).
+  const trend = query ? trendArticle(query, kb) : undefined;
+  const results = [...(trend ? [trend] : []), ...(query ? resultsFor(query, kb) : everyProcedure({}, kb))];
   const unique = [...new Map(results.map((r) => [r.id, r])).values()].slice(0, MAX_INLINE_RESULTS);
   return InlineAnswer.parse({ results: unique, cacheSeconds: CACHE_SECONDS });
 }
@@ -97,7 +100,7 @@ function carrierArticle(c: Carrier, kb: KnowledgeBase): InlineArticle {
   if (centre) lines.push('', markNumbers(`🏛 申诉:${escapeHtml(centre.label)}${centre.verified ? '' : '(名称未核实)'} · ${appeal.number ?? ''}`));
   return {
     id: `c:${c.id}`,
-    title: `📡 ${c.shortName}(${c.hotline})`,
+    title: c.hotline ? `📡 ${c.shortName}(${c.hotline})` : `📡 ${c.shortName}`,
     description: c.legalName,
     html: lines.join('\n'),
   };

@@ -12,10 +12,29 @@ export const UrlButton = z.object({ text: z.string().min(1), url: z.string().url
 export const Button = z.union([CallbackButton, UrlButton]);
 export type Button = z.infer<typeof Button>;
 
+/** Telegram's limit for a photo caption. */
+export const MAX_CAPTION_CHARS = 1024;
+
+/**
+ * A line chart as data: handlers describe it, the adapters render it (bot/chart.ts)
+ * so handlers stay free of rendering libraries. One series per 口径; null where a
+ * series has no value for a category.
+ */
+export const ChartSpec = z.object({
+  title: z.string().min(1),
+  subtitle: z.string().optional(),
+  unit: z.string(),
+  categories: z.array(z.string().min(1)).min(1),
+  series: z.array(z.object({ name: z.string().min(1), values: z.array(z.number().nullable()) })).min(1),
+});
+export type ChartSpec = z.infer<typeof ChartSpec>;
+
 export const OutMessage = z.object({
   /** Telegram HTML: only <b>, <i>, <code>, <a href> and escaped text. */
   html: z.string().min(1),
   buttons: z.array(z.array(Button)).optional(),
+  /** When present the message is a photo of this chart, with `html` as its caption (at most MAX_CAPTION_CHARS). */
+  chart: ChartSpec.optional(),
 });
 export type OutMessage = z.infer<typeof OutMessage>;
 
@@ -82,7 +101,14 @@ function hardSplit(line: string, limit: number): string[] {
 
 /** A reply ready to send: every message within the limit, buttons on the last part. */
 export function finalize(r: Reply): Reply {
-  const messages = r.messages.flatMap((m) => {
+  const messages = r.messages.flatMap((m): OutMessage[] => {
+    if (m.chart) {
+      // A caption holds 1024 characters: the chart keeps the first part, the rest follows as text.
+      const [caption = '', ...more] = splitHtml(m.html, MAX_CAPTION_CHARS);
+      const rest = more.length ? splitHtml(more.join('\n')) : [];
+      const photo: OutMessage = { html: caption, chart: m.chart, ...(m.buttons && !rest.length ? { buttons: m.buttons } : {}) };
+      return [photo, ...rest.map((html, i) => (i === rest.length - 1 && m.buttons ? { html, buttons: m.buttons } : { html }))];
+    }
     const parts = splitHtml(m.html);
     return parts.map((html, i) => (i === parts.length - 1 && m.buttons ? { html, buttons: m.buttons } : { html }));
   });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { IngestResult } from '../knowledge/ingest/ingest.ts';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import type { DigestFilter } from '../knowledge/digests/subscription-filter.ts';
+import type { WatchService } from './sources.ts';
 
 export const ChatType = z.enum(['private', 'group', 'supergroup', 'channel', 'terminal']);
 
@@ -69,6 +70,8 @@ export interface Services {
   maxUploadBytes: number;
   /** Digest subscriptions and the broadcaster. */
   digests: DigestService;
+  /** The source watcher; absent when WATCH is off. */
+  watch?: WatchService;
 }
 
 export interface SubscriptionView {

@@ -1,6 +1,8 @@
+import { answerReading, readQuestion } from './ask.ts';
 import { bulletinList, bulletinView, regionFactsPage } from './bulletins.ts';
 import { decode } from './callback-data.ts';
-import { carrierCard, carrierCommand, carrierList, factsPage, MAX_QUERY_CHARS, stale } from './carrier.ts';
+import { carrierCard, carrierCommand, carrierList, carrierPeriods, factsPage, MAX_QUERY_CHARS, stale } from './carrier.ts';
+import { compareCommand } from './compare.ts';
 import { channelsCommand } from './channels.ts';
 import { complainCommand, problemMenuFor, procedureFor } from './complain.ts';
 import { clip } from './format.ts';
@@ -10,6 +12,8 @@ import { ingestDocument, INGEST_HOW_TO } from './ingest.ts';
 import { escapeHtml, finalize, reply, type Reply } from './reply.ts';
 import type { CallbackRequest, CommandRequest, Request, Services, TextRequest } from './request.ts';
 import { searchCommand, searchPage } from './search.ts';
+import { trendById, trendCommand } from './trend.ts';
+import { sourcesCommand } from './sources.ts';
 import { broadcastCommand, digestCommand, statsCommand, subscribeCommand, subscriptionsCommand, unsubscribeCommand } from './subscribe.ts';
 
 /**
@@ -35,6 +39,10 @@ function text(req: TextRequest, services: Services): Reply {
   const kb = services.knowledge();
   const query = req.text.trim();
   if (!query) return helpReply(kb, req.user.isAdmin);
+  // "吉林电信爱心翼站有多少家": a question about a figure gets the figure, before complaint words
+  // (辽宁申诉多少件) or a search could take it.
+  const question = readQuestion(query, kb);
+  if (question) return answerReading(question, kb);
   // "宽带老断怎么投诉", "被骗了怎么办": someone asking what to do gets the procedure, not a search.
   if ([...query].length <= MAX_QUERY_CHARS && COMPLAINT_INTENT.test(query)) return complainCommand(query, kb);
   const r = [...query].length <= MAX_QUERY_CHARS ? kb.resolver.resolve(query) : undefined;
@@ -54,6 +62,10 @@ async function command(req: CommandRequest, services: Services): Promise<Reply> 
       return carrierCommand(req.args, kb);
     case 'search':
       return searchCommand(req.args, services);
+    case 'compare':
+      return compareCommand(req.args, kb);
+    case 'trend':
+      return trendCommand(req.args, kb);
     case 'bulletins':
       return bulletinList(kb, 0);
     case 'complain':
@@ -72,6 +84,8 @@ async function command(req: CommandRequest, services: Services): Promise<Reply> 
       return statsCommand(services);
     case 'broadcast':
       return broadcastCommand(services);
+    case 'sources':
+      return sourcesCommand(req, services);
     case 'ingest':
       // A bare /ingest: the adapter turns /ingest replying to a file into a document request.
       return reply(INGEST_HOW_TO);
@@ -91,6 +105,16 @@ async function callback(req: CallbackRequest, services: Services): Promise<Reply
     }
     case 'facts':
       return factsPage(action.carrierId, action.category, action.page, kb);
+    case 'periodFacts':
+      return factsPage(action.carrierId, action.category, action.page, kb, action.period);
+    case 'carrierPeriod': {
+      const c = kb.carrier(action.carrierId);
+      return c ? carrierCard(c, kb, action.period) : stale();
+    }
+    case 'carrierPeriods':
+      return carrierPeriods(action.carrierId, kb);
+    case 'trend':
+      return trendById(action.owner, action.measure, kb) ?? stale();
     case 'carriers':
       return { ...carrierList(kb, action.page), edit: true };
     case 'bulletins':

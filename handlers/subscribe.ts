@@ -7,6 +7,8 @@ const GROUP_ADMINS_ONLY = '只有本群管理员可以修改本群的订阅。';
 const FILTER_HELP =
   '可以写省份(<code>吉林</code>)、运营商(<code>吉林移动</code>)或类别(<code>反诈</code>、<code>适老</code>、<code>垃圾短信</code>…),几项可以组合,例如 <code>/subscribe 吉林 反诈</code>。';
 
+const INSTANT_WHEN = '⚡ 即时推送:监测到新通告并收录后立即推送摘要;没有新内容就不打扰。';
+
 const isGroup = (req: CommandRequest): boolean => req.chat.type === 'group' || req.chat.type === 'supergroup';
 
 /** /subscribe [filters]: start or change this chat's digests. */
@@ -26,7 +28,7 @@ export async function subscribeCommand(req: CommandRequest, services: Services):
   return reply(
     [
       `✅ ${verb}:${what}`,
-      `有新通告时,${escapeHtml(services.digests.schedule)}推送摘要;没有新内容就不打扰。`,
+      parsed.filter.instant ? INSTANT_WHEN : `有新通告时,${escapeHtml(services.digests.schedule)}推送摘要;没有新内容就不打扰。`,
       '发送 /digest 立即查看,/subscriptions 查看设置,/unsubscribe 退订。',
     ].join('\n'),
   );
@@ -44,7 +46,7 @@ export function subscriptionsCommand(req: CommandRequest, services: Services): R
     [
       '📬 <b>本聊天的订阅</b>',
       `范围:${escapeHtml(describeFilter(sub.filter, kb))}`,
-      `推送:${escapeHtml(services.digests.schedule)}`,
+      `推送:${sub.filter.instant ? '即时(新通告收录后立即推送)' : escapeHtml(services.digests.schedule)}`,
       `订阅时间:${sub.since.slice(0, 10)}`,
       '',
       '修改:/subscribe 条件 · 立即查看:/digest · 退订:/unsubscribe',

@@ -24,7 +24,7 @@ export function mergeCarriers(lists: Iterable<readonly Carrier[]>): Carrier[] {
   return [...byId.values()].sort(compareCarriers);
 }
 
-const GROUP_ORDER = ['cm', 'cu', 'ct', 'cbn'];
+const GROUP_ORDER = ['cm', 'cu', 'ct', 'cbn', 'tower', 'ctt', 'cnc'];
 
 /** Province branches before city branches, then by region code and group. */
 export function compareCarriers(a: Carrier, b: Carrier): number {

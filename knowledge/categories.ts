@@ -21,6 +21,8 @@ export const CATEGORY_IDS = [
   'profile',
   'province_users',
   'province_appeals',
+  // Appended, not inserted: callback data carries a category's index in this list.
+  'resale',
 ] as const;
 
 type CategoryKey = (typeof CATEGORY_IDS)[number];
@@ -83,7 +85,9 @@ export const CATEGORIES: Record<CategoryKey, CategoryInfo> = {
     scope: 'any',
     keywords: {
       申告率: 8, 投诉量: 6, 满意率: 6, 满意度: 2, 及时率: 6, 办结率: 6, 解决率: 6, 投诉: 2, 申告: 4,
-      被举报: 2, 申诉率: 6, 百万用户: 5,
+      被举报: 2, 申诉率: 6, 百万用户: 5, 被申诉: 6, 申诉量: 5, 申诉: 3,
+      // The longest keyword wins where they overlap: a carrier's 用户申诉率 must not fall to the province-only 用户申诉.
+      用户申诉率: 8, 有效申诉: 7, 用户申诉量: 8,
     },
   },
   emergency: {
@@ -102,7 +106,7 @@ export const CATEGORIES: Record<CategoryKey, CategoryInfo> = {
     keywords: {
       '5G': 3, '4G': 3, 基站: 5, 网络覆盖: 5, 覆盖率: 3, 中频: 4, 站点: 3, 共建共享: 5, 物联网: 4,
       RedCap: 4, 信号: 2, 深度覆盖: 5, 连续覆盖: 5, 小区: 1, 移动网络: 3, 算力: 3, IDC: 3, 云计算: 3,
-      数据中心: 2, 出口带宽: 5, 城域网: 5,
+      数据中心: 2, 出口带宽: 5, 城域网: 5, 接通率: 4, 可接入率: 5, 掉话率: 5, 网络运行: 3,
     },
   },
   broadband: {
@@ -146,7 +150,7 @@ export const CATEGORIES: Record<CategoryKey, CategoryInfo> = {
     scope: 'any',
     keywords: {
       营销: 4, 资费: 3, 携号转网: 8, 套餐: 3, 明白消费: 6, 入网协议: 6, 合约: 3, 纠风: 4, 行风: 4,
-      速率: 2, 免责条款: 5, 明码: 4, 不明扣费: 6, 乱收费: 6, 诚信经营: 4, 违规: 2,
+      速率: 2, 免责条款: 5, 明码: 4, 不明扣费: 6, 乱收费: 6, 诚信经营: 4, 违规: 2, 责令整改: 5, 通报批评: 5, 约谈: 4,
     },
   },
   info_security: {
@@ -182,7 +186,16 @@ export const CATEGORIES: Record<CategoryKey, CategoryInfo> = {
     scope: 'province',
     keywords: {
       申诉受理中心: 8, 受理用户申诉: 10, 用户申诉: 6, 申诉: 4, 和解: 5, 调解: 4, 咨询: 2, 回访: 3,
-      申告率: 6, 办结率: 6, 满意率: 4, 百万用户: 5, 有效申诉: 8,
+      申告率: 6, 办结率: 6, 满意率: 4, 百万用户: 5, 有效申诉: 8, 用户申诉率: 9, 用户申诉量: 9,
+    },
+  },
+  /** 移动转售 (MVNO) resellers: companies bulletins report on beside the carriers, never carriers themselves. */
+  resale: {
+    label: '移动转售',
+    emoji: '🔁',
+    scope: 'any',
+    keywords: {
+      移动转售: 12, 转售企业: 10, 转售业务: 10, 虚拟运营商: 10, 虚商: 6, 转售: 3, '170号段': 6, '171号段': 6,
     },
   },
 };

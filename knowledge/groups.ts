@@ -7,7 +7,10 @@ const Group = z.object({
   id: GroupId,
   name: z.string(),
   short: z.string(),
-  hotline: z.string().regex(/^\d{5}$/),
+  /** The consumer hotline; absent for 中国铁塔, which serves carriers, not the public. */
+  hotline: z.string().regex(/^\d{5}$/).optional(),
+  /** The group a historic one became part of (中国铁通 → 中国移动); its customers call the successor's hotline. */
+  successor: GroupId.optional(),
   nationalLegalName: z.string(),
   en: z.array(z.string()).min(1),
   aliases: z.array(z.string()),
@@ -16,13 +19,25 @@ const Group = z.object({
 });
 export type Group = z.infer<typeof Group>;
 
-const GroupTable = z.object({ source: z.string(), groups: z.array(Group).length(4) });
+const GroupTable = z.object({ source: z.string(), groups: z.array(Group).min(4) });
 
 let shared: Group[] | undefined;
 
+/** Every group, historic ones with their successor's hotline filled in. */
 export function groups(): readonly Group[] {
-  shared ??= GroupTable.parse(JSON.parse(readFileSync(dataFile('groups.json'), 'utf8'))).groups;
+  if (!shared) {
+    const table = GroupTable.parse(JSON.parse(readFileSync(dataFile('groups.json'), 'utf8'))).groups;
+    shared = table.map((g) => {
+      const heir = g.successor ? table.find((x) => x.id === g.successor) : undefined;
+      return !g.hotline && heir?.hotline ? { ...g, hotline: heir.hotline } : g;
+    });
+  }
   return shared;
+}
+
+/** The groups a consumer can contact today under their own name: the ones lists of hotlines show. */
+export function consumerGroups(): ReadonlyArray<Group & { hotline: string }> {
+  return groups().filter((g): g is Group & { hotline: string } => Boolean(g.hotline) && !g.successor);
 }
 
 export function group(id: GroupId): Group {

@@ -20,6 +20,8 @@ const Province = z.object({
   en: z.string().min(2),
   enAliases: z.array(z.string()),
   kind: z.enum(['province', 'municipality', 'autonomous_region']),
+  /** Host prefixes of the province's 通信管理局 site under miit.gov.cn ("bjca" in bjca.miit.gov.cn). */
+  regulatorHosts: z.array(z.string().regex(/^[a-z]+$/)).default([]),
   cities: z.array(City),
 });
 export type Province = z.infer<typeof Province>;
@@ -77,6 +79,43 @@ export class RegionIndex {
     if (!p) return region.province;
     const c = region.city ? this.city(region.province, region.city) : undefined;
     return c ? `${p.short}${c.short}` : p.short;
+  }
+
+  /**
+   * How the area's own documents say "the whole area": 全省, 全市 for a
+   * municipality or a city, 全区 for an autonomous region, 全州/全盟/全地区
+   * for those prefectures, 全国 for national scope.
+   */
+  scopeWord(region: Region | undefined): string {
+    if (!region || region.province === 'CN') return '全国';
+    const c = region.city ? this.city(region.province, region.city) : undefined;
+    if (c) {
+      if (c.name.endsWith('自治州')) return '全州';
+      if (c.name.endsWith('盟')) return '全盟';
+      if (c.name.endsWith('地区')) return '全地区';
+      return '全市';
+    }
+    const kind = this.byCode.get(region.province)?.kind;
+    return kind === 'municipality' ? '全市' : kind === 'autonomous_region' ? '全区' : '全省';
+  }
+
+  /** The whole area as an owner of figures: "吉林全省", "北京全市", "内蒙古全区", "湖北十堰全市", "全国". */
+  wholeLabel(region: Region | undefined): string {
+    const scope = this.scopeWord(region);
+    return scope === '全国' ? scope : `${this.label(region)}${scope}`;
+  }
+
+  /**
+   * The province whose 通信管理局 publishes at this host (bjca.miit.gov.cn → BJ),
+   * national scope for MIIT's own hosts (www.miit.gov.cn), otherwise undefined.
+   */
+  regionOfHost(host: string): Region | undefined {
+    const h = host.toLowerCase().replace(/\.$/, '');
+    if (!/(?:^|\.)miit\.gov\.cn$/.test(h)) return undefined;
+    const prefix = h.split('.')[0]!;
+    const p = this.provinces.find((x) => x.regulatorHosts.includes(prefix));
+    if (p) return { province: p.code };
+    return h === 'miit.gov.cn' || prefix === 'www' ? { province: 'CN' } : undefined;
   }
 
   /** All region names, longest first, for building text matchers. */

@@ -10,7 +10,7 @@ import { htmlToPlain } from '../terminal.ts';
 import { cliConfig, fail } from './cli-config.ts';
 
 const USAGE = `用法 / usage: npm run ingest -- FILE... [--max-size 5MB]
-  把通告(.txt、.md、.html、.htm;UTF-8 或 GBK)加入知识库(DATA_DIR)。`;
+  把通告(.txt、.md、.html、.htm,UTF-8 或 GBK;.pdf 文字版;.docx)加入知识库(DATA_DIR)。`;
 
 /**
  * `npm run ingest -- FILE...`: each file is its own transaction, so a bad

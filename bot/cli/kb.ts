@@ -3,16 +3,30 @@ import { CATEGORIES } from '../../knowledge/categories.ts';
 import { KnowledgeBase } from '../../knowledge/knowledge-base.ts';
 import { DamagedFileError, LowdbKnowledgeStore } from '../../knowledge/store/store.ts';
 import { cliConfig, fail } from './cli-config.ts';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { migrate, openPool } from '../../knowledge/store/migrate.ts';
+import { describeDatabase, PostgresKnowledgeStore } from '../../knowledge/store/postgres.ts';
+import type { KnowledgeData } from '../../knowledge/store/store.ts';
+import type { Config } from '../config.ts';
+import { createLogger } from '../logger.ts';
+import { PostgresStateStore } from '../state-store-postgres.ts';
+import { StateStore } from '../state-store.ts';
 
 const USAGE = `用法 / usage:
   npm run kb -- export   整个知识库(通告、运营商、记录)以 JSON 输出到 stdout
-  npm run kb -- stats    统计数字`;
+  npm run kb -- stats    统计数字
+  npm run kb -- migrate-to-postgres
+                         把 DATA_DIR 的知识库、通告原文和订阅状态复制到 DATABASE_URL 指向的空数据库,
+                         并逐项核对数量;DATA_DIR 中的 JSON 文件保持不变`;
 
 async function main(): Promise<void> {
   const [command] = process.argv.slice(2);
-  if (command !== 'export' && command !== 'stats') fail(USAGE);
+  if (command !== 'export' && command !== 'stats' && command !== 'migrate-to-postgres') fail(USAGE);
   const config = cliConfig();
-  const store = new LowdbKnowledgeStore(config.DATA_DIR);
+  if (command === 'migrate-to-postgres') return migrateToPostgres(config);
+  const store = config.DATABASE_URL ? await databaseKnowledge(config.DATABASE_URL) : new LowdbKnowledgeStore(config.DATA_DIR);
   let kb: KnowledgeBase;
   try {
     kb = new KnowledgeBase(await store.load());
@@ -41,6 +55,88 @@ async function main(): Promise<void> {
     ...kb.bulletins.map((b) => `  ${b.id} ${kb.factsIn(b.id).length}(${b.title})`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** With DATABASE_URL the bots read the database, so export and stats do too; a CLI's pool lets the process end when idle. */
+async function databaseKnowledge(url: string): Promise<PostgresKnowledgeStore> {
+  const pool = openPool(url, { max: 2, allowExitOnIdle: true });
+  await migrate(pool);
+  return new PostgresKnowledgeStore(pool, url);
+}
+
+/**
+ * Copies DATA_DIR into an empty database and compares what is there
+ * afterwards with what the files hold. The files are only read: the state
+ * is opened from a copy, since opening it in place may trim a torn journal line.
+ */
+async function migrateToPostgres(config: Config): Promise<void> {
+  const url = config.DATABASE_URL;
+  if (!url) fail('需要 DATABASE_URL,例如 postgres://bot:密码@127.0.0.1:5432/carrier_watch');
+  const files = new LowdbKnowledgeStore(config.DATA_DIR);
+  let data: KnowledgeData;
+  try {
+    data = await files.load();
+  } catch (e) {
+    if (e instanceof DamagedFileError) fail(`知识库文件损坏,未迁移:${e.message}`);
+    throw e;
+  }
+  const sources = await files.keptSources();
+  const copy = await mkdtemp(join(tmpdir(), 'cw-state-copy-'));
+  const pool = openPool(url, { max: 2 });
+  try {
+    for (const name of ['state.json', 'state.json.bak', 'state.journal']) await copyFile(join(config.DATA_DIR, name), join(copy, name)).catch(() => undefined);
+    const state = new StateStore(copy);
+    try {
+      await state.open();
+    } catch (e) {
+      if (e instanceof DamagedFileError) fail(`状态文件损坏,未迁移:${e.message}`);
+      throw e;
+    }
+    await migrate(pool);
+    const knowledge = new PostgresKnowledgeStore(pool, url);
+    const shared = new PostgresStateStore(pool, url, createLogger('silent'));
+    const before = await knowledge.load();
+    const stateBefore = await shared.counts();
+    if (before.bulletins.length || before.facts.length || stateBefore.active + stateBefore.ended + stateBefore.runs > 0) {
+      fail(`数据库 ${describeDatabase(url)} 不是空的(已有通告或订阅),未迁移。请换一个新建的数据库。`);
+    }
+    for (const s of sources) await knowledge.saveSource(s.name.replace(/\.txt$/, ''), s.text);
+    await knowledge.update((d) => {
+      d.seq = data.seq;
+      d.bulletins = data.bulletins;
+      d.facts = data.facts;
+    });
+    const runs = state.unfinishedRuns();
+    const digests = Object.fromEntries(runs.flatMap((r) => r.deliveries.map((d) => [d.digest, state.digest(d.digest) ?? []])));
+    const subs = state.allSubscriptions();
+    const counts = await shared.importState({ subscriptions: subs, runs, digests, totals: state.totals() });
+    const back = await new PostgresKnowledgeStore(pool, url).load();
+    const sameIds = (a: ReadonlyArray<{ id: string }>, b: ReadonlyArray<{ id: string }>): boolean =>
+      a.length === b.length && new Set([...a, ...b].map((x) => x.id)).size === a.length;
+    const checks: Array<[string, number, number, boolean?]> = [
+      ['通告', data.bulletins.length, back.bulletins.length, sameIds(data.bulletins, back.bulletins)],
+      ['记录', data.facts.length, back.facts.length, sameIds(data.facts, back.facts)],
+      ['通告原文', sources.length, (await knowledge.keptSources()).length],
+      ['知识库序号', data.seq, back.seq],
+      ['有效订阅', subs.filter((s) => s.active).length, counts.active],
+      ['已退订', subs.filter((s) => !s.active).length, counts.ended],
+      ['未完成的推送', runs.length, counts.runs],
+      ['其中的摘要投递', runs.reduce((n, r) => n + r.deliveries.length, 0), counts.deliveries],
+      ['累计发送消息', state.totals().messagesSent, counts.messagesSent],
+    ];
+    const bad = checks.filter(([, a, b, same]) => a !== b || same === false);
+    const lines = checks.map(([what, a, b, same]) => `  ${a === b && same !== false ? '✓' : '✗'} ${what}:文件 ${a} · 数据库 ${b}`);
+    process.stdout.write(`迁移到 ${describeDatabase(url)}\n${lines.join('\n')}\n`);
+    if (bad.length) {
+      process.stderr.write('核对不一致,请检查后再切换到 DATABASE_URL。\n');
+      process.exitCode = 1;
+      return;
+    }
+    process.stdout.write(`全部一致。DATA_DIR(${config.DATA_DIR})中的文件未改动;设置 DATABASE_URL 后重启即可使用数据库。\n`);
+  } finally {
+    await pool.end();
+    await rm(copy, { recursive: true, force: true });
+  }
 }
 
 void main();

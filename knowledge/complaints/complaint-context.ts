@@ -1,5 +1,5 @@
 import { appealCentre } from './appeal-centres.ts';
-import { group, groups } from '../groups.ts';
+import { consumerGroups, group, groups } from '../groups.ts';
 import type { KnowledgeBase } from '../knowledge-base.ts';
 import { nameKey } from '../normalize.ts';
 import { problemMatcher } from './problem-matcher.ts';
@@ -22,7 +22,7 @@ export interface ComplaintContext {
  * "ct-jl" (a carrier, or group + province), "cm-bj", "x-hb-shiyan" (a place
  * only), "ct" (a group only), "x" (nothing).
  */
-export const CONTEXT_KEY = /^(x|cm|cu|ct|cbn)(-[a-z]{2}(-[a-z]+)?)?$/;
+export const CONTEXT_KEY = /^(x|cm|cu|ct|cbn|tower|ctt|cnc)(-[a-z]{2}(-[a-z]+)?)?$/;
 
 export function contextKey(c: ComplaintContext): string {
   if (c.carrier) return c.carrier.id;
@@ -93,7 +93,7 @@ export function contextFill(c: ComplaintContext, kb: KnowledgeBase): Fill {
   const centre = c.region ? appealCentre(kb, c.region.province) : undefined;
   return {
     carrier: contextLabel(c, kb) ?? '运营商',
-    hotline: c.carrier?.hotline ?? g?.hotline ?? `(${groups().map((x) => `${x.short}${x.hotline}`).join('、')})`,
+    hotline: c.carrier?.hotline ?? g?.hotline ?? `(${consumerGroups().map((x) => `${x.short}${x.hotline}`).join('、')})`,
     appealCentre: centre?.label ?? '运营商所在省的电信用户申诉受理机构',
   };
 }

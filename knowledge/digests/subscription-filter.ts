@@ -9,6 +9,8 @@ export const DigestFilter = z.object({
   provinces: z.array(RegionCode),
   carriers: z.array(z.string()),
   categories: z.array(CategoryId),
+  /** 即时: the digest goes out as soon as a watched bulletin is ingested, not at the scheduled time. */
+  instant: z.boolean().optional(),
 });
 export type DigestFilter = z.infer<typeof DigestFilter>;
 
@@ -43,6 +45,9 @@ for (const id of CATEGORY_IDS) {
   }
 }
 
+/** Words asking for a digest the moment a bulletin arrives. */
+const INSTANT_WORDS = new Set(['即时', '实时', '立即']);
+
 export type FilterParse = { ok: true; filter: DigestFilter } | { ok: false; unknown: string[] };
 
 /**
@@ -53,12 +58,20 @@ export type FilterParse = { ok: true; filter: DigestFilter } | { ok: false; unkn
 export function parseFilter(args: string, kb: KnowledgeBase): FilterParse {
   const whole = args.trim();
   if (!whole) return { ok: true, filter: NO_FILTER };
-  const asOne = kb.resolver.resolve(whole);
-  if (asOne.kind === 'found' && /\s/.test(whole)) return { ok: true, filter: { ...NO_FILTER, carriers: [asOne.carrier.id] } };
+  // "/subscribe 中国移动 吉林分公司 即时": the timing word aside, the rest may still name one carrier.
+  const words = whole.split(/\s+/);
+  const rest = words.filter((w) => !INSTANT_WORDS.has(w)).join(' ');
+  const when = words.some((w) => INSTANT_WORDS.has(w)) ? { instant: true } : {};
+  const asOne = kb.resolver.resolve(rest);
+  if (asOne.kind === 'found' && /\s/.test(rest)) return { ok: true, filter: { ...NO_FILTER, carriers: [asOne.carrier.id], ...when } };
 
   const filter: DigestFilter = { provinces: [], carriers: [], categories: [] };
   const unknown: string[] = [];
   for (const word of whole.split(/[\s,，、;；]+/).filter(Boolean)) {
+    if (INSTANT_WORDS.has(word)) {
+      filter.instant = true;
+      continue;
+    }
     const key = nameKey(word);
     const category = CATEGORY_LEXICON.get(key);
     const regions = kb.regions.lookup(word).length ? kb.regions.lookup(word) : kb.regions.lookup(key);

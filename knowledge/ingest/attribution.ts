@@ -1,5 +1,5 @@
 import { carrierIdOf } from './carrier-mentions.ts';
-import { joinWrapped } from './paragraphs.ts';
+import { joinWrapped, NUMBERED_HEADING } from './paragraphs.ts';
 import type { Join } from './page-joins.ts';
 import type { RoledParagraph } from './roles.ts';
 
@@ -18,8 +18,8 @@ export interface Placement {
   carriers: string[];
 }
 
-/** Things only the regulator reports: the appeal centre's caseload and province-wide user totals. */
-const PROVINCE_SIGNAL = /申诉受理中心|受理(?:用户)?申诉\d|全省电话用户|用户总数|基础电信企业|各电信企业/;
+/** Things only the regulator reports: the appeal centre's caseload, its breakdown of all appeals, and province-wide user totals. */
+const PROVINCE_SIGNAL = /申诉受理中心|申诉受理机构|受理(?:用户)?申诉\d|全省电话用户|用户总数|基础电信企业|各电信企业|申诉总量|申诉内容看|申诉类型看/;
 /** How near the start a carrier's name must be for the paragraph to be about that carrier. */
 export const SUBJECT_WINDOW = 12;
 
@@ -73,6 +73,12 @@ export function attribute(
   }
   const owners = new Map<number, { owner: string | undefined; how: How }>();
   let context = opening;
+  /**
+   * Whether the context comes from a numbered item that states something about a carrier
+   * ("二、山西移动申诉率为0.38…"), not from a part of the text that is the carrier's: the
+   * next numbered item is the regulator's again unless it names a carrier.
+   */
+  let contextFromItem = false;
   let run: number[] = [];
 
   const rootOf = (n: number): number => {
@@ -101,10 +107,12 @@ export function attribute(
         for (const n of run) if (owners.get(n)?.owner === undefined) owners.set(n, { owner: p.carrier, how: 'signature' });
         run = [];
         context = undefined;
+        contextFromItem = false;
         continue;
       case 'anchor':
         owners.set(p.n, { owner: p.carrier, how: 'mention' });
         context = p.carrier;
+        contextFromItem = false;
         run = [];
         continue;
       default:
@@ -112,12 +120,23 @@ export function attribute(
     }
     const named = p.carriers;
     const first = p.mentions.find((m) => named.includes(carrierIdOf(m.ref)));
-    if (first && first.start <= SUBJECT_WINDOW) {
+    // "电信、移动、联通的申诉率分别为…" opens with a list: about all of them, so about none in particular.
+    const listed = first ? p.mentions.some((m) => m.start > first.end && /^\s*[、和及与]\s*$/.test(p.text.slice(first.end, m.start))) : false;
+    const item = NUMBERED_HEADING.test(p.text);
+    if (item && contextFromItem && !first && opening === REGION_OWNER) {
+      context = opening;
+      contextFromItem = false;
+    }
+    if (first && first.start <= SUBJECT_WINDOW && !listed) {
       // The paragraph opens with a carrier: it is about that carrier. Inside carriers' parts the
       // following paragraphs are too; in the regulator's own text (a bulletin's province-level
       // sections) one paragraph about a carrier does not hand it the rest.
       owners.set(p.n, { owner: carrierIdOf(first.ref), how: 'mention' });
-      if (context !== REGION_OWNER || p.role === 'heading') context = carrierIdOf(first.ref);
+      if (context !== REGION_OWNER || p.role === 'heading') {
+        context = carrierIdOf(first.ref);
+        // A numbered item with figures is a statement about the carrier, not the heading of its part.
+        contextFromItem = item && /\d/.test(p.text.replace(NUMBERED_HEADING, ''));
+      }
       continue;
     }
     if (named.length === 0 && PROVINCE_SIGNAL.test(p.text)) {

@@ -30,6 +30,9 @@ const LEGAL_PREFIXES: Array<[GroupId, string[]]> = [
   ['cu', ['中国联合网络通信集团有限公司', '中国联合网络通信有限公司', '中国联合网络通信', '中国联通']],
   ['ct', ['中国电信股份有限公司', '中国电信集团有限公司', '中国电信集团公司', '中国电信']],
   ['cbn', ['中国广播电视网络集团有限公司', '中国广播电视网络有限公司', '中国广电网络股份有限公司', '中国广电']],
+  ['tower', ['中国铁塔股份有限公司', '中国铁塔']],
+  ['ctt', ['中国铁通集团有限公司', '中国铁通']],
+  ['cnc', ['中国网络通信集团公司', '中国网通集团', '中国网通']],
 ];
 
 /** Legal names of the national headquarters, which carry no region. */
@@ -38,15 +41,45 @@ const NATIONAL_NAMES: Array<[GroupId, string[]]> = [
   ['cu', ['中国联合网络通信集团有限公司', '中国联合网络通信有限公司']],
   ['ct', ['中国电信集团有限公司', '中国电信股份有限公司']],
   ['cbn', ['中国广播电视网络集团有限公司', '中国广电网络股份有限公司']],
+  ['tower', ['中国铁塔股份有限公司']],
+  ['ctt', ['中国铁通集团有限公司']],
+  ['cnc', ['中国网络通信集团公司']],
 ];
 
+/**
+ * Region + word names a branch (吉林移动, 江苏有线, 江苏铁塔), unless the word
+ * starts an industry compound: 移动通信, 电信业务, 电信网, 广电总局, 有线电视.
+ * These lookaheads list what may follow the word in such compounds; a
+ * conjunction after it is decided by what it joins (see industryUse).
+ */
 const SHORT_WORDS: Array<[GroupId, string, string]> = [
-  // The lookahead keeps industry words out: 吉林省电信服务质量通告 is about telecoms, not China Telecom.
-  ['cm', '移动', '通信|电话|网络|互联网|用户|业务|终端|支付|语音|数据|宽带|云|办公|应用|号码|通讯|端|化'],
-  ['cu', '联通', '性|互'],
-  ['ct', '电信', '服务|用户|业务|行业|企业|条例|市场|网络|诈骗|设施|运营|管理|监管|基础|领域|资费|普遍|消费|技术|工程|产业|申诉|终端|号码|监督|主管|和|与|、|及|业|运营商'],
-  ['cbn', '广电', '总局|局|部门|行业|系统|节目|媒体|和|与|、'],
+  [
+    'cm',
+    '移动',
+    '通信|电话|网络|互联网|物联网|用户|业务|终端|支付|语音|数据|宽带|云|办公|应用|号码|通讯|端|化|性|式|医疗|政务|警务|执法|设备|基站|信号|流量|视频|智能|转售|虚拟|运营',
+  ],
+  ['cu', '联通', '性|互|了|着|起|世界'],
+  [
+    'ct',
+    '电信',
+    '服务|用户|业务|行业|企业|条例|市场|网(?!上营业厅|厅)|诈骗|设施|设备|运营|管理|监管|基础|领域|资费|普遍|消费|技术|工程|产业|申诉(?!率|量|件|数|占比)|终端|号码|码号|监督|主管|业|局|事业|建设|安全|经营|增值|法|运营商|网络',
+  ],
+  ['cbn', '广电', '总局|局|厅|部门|行业|系统|节目|媒体|视听|领域|事业|业|部'],
+  ['cbn', '有线', '电视|宽带|通信|电话|接入|用户|数字|广播|连接|网|无线|传输|耳机'],
+  ['tower', '铁塔', '站|基站|资源|设施|杆|基础|共享|塔'],
+  ['ctt', '铁通', ''],
+  ['cnc', '网通', ''],
 ];
+
+/** Words a conjunction after a carrier word can lead to that make it an industry list: 电信和互联网, 广电、通信. */
+const INDUSTRY_PARTNER = /^(?:互联网|信息|通信|广播|邮政|网络|计算机|电子|无线电|增值|数据|软件|交通|能源|电力|金融|银行|医疗|教育|IT|ICT)/;
+/** A carrier's own measure right after a bare group word. */
+const CARRIER_MEASURE = /^(?:的)?(?:用户)?(?:申诉|投诉|申告)(?:率|量)/;
+/** A per-carrier measure after 移动用户/电信用户: 申诉率, 投诉量, 满意率. */
+const USER_MEASURE = /^用户(?:申诉|投诉|申告)(?:率|量|件数)|^用户满意(?:率|度)/;
+/** Carrier words that are also industry nouns by themselves: 电信 (telecoms), 广电 (broadcasting). */
+const INDUSTRY_NOUNS = new Set(['电信', '广电']);
+const CONJUNCTION = /^\s*[、和及与]\s*/;
 
 const DECLARATION = /^\s*[(]\s*(?:以下|下文)?(?:简称|下称|称)[:]?\s*[“"「']?([^”"」'(),,。]{2,16}?)[”"」']?\s*[)]/;
 
@@ -54,12 +87,13 @@ function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-const BARE_GROUP = /中国(移动|联通|电信|广电)(?:集团)?/g;
-const GROUP_OF_BARE: Record<string, GroupId> = { 移动: 'cm', 联通: 'cu', 电信: 'ct', 广电: 'cbn' };
+/** 中国移动 … and the press's 中移动/中联通/中电信 (only as a word of their own: 其中电信用户 is not one). */
+const BARE_GROUP = /(?:中国|(?<!\p{Script=Han})中(?=移动|联通|电信))(移动|联通|电信|广电|铁塔|铁通|网通)(?:集团)?/gu;
+const GROUP_OF_BARE: Record<string, GroupId> = { 移动: 'cm', 联通: 'cu', 电信: 'ct', 广电: 'cbn', 铁塔: 'tower', 铁通: 'ctt', 网通: 'cnc' };
 
 const LEGAL_SUFFIX = /^(?:网络股份有限公司|网络有限公司|股份有限公司|有限公司|省分公司|市分公司|分公司|公司)/;
 const BRANCH_SUFFIX = /^(?:分公司|公司)/;
-const OFFICE_SUFFIX = /^(?:分公司|公司)?/;
+const OFFICE_SUFFIX = /^(?:[省市]分公司|[省市]公司|分公司|公司)?/;
 
 /**
  * Finds carriers named in text, in every form bulletins use: legal names at
@@ -86,7 +120,7 @@ export class MentionFinder {
     const nationals = NATIONAL_NAMES.flatMap(([, ns]) => ns).sort((a, b) => b.length - a.length);
     this.national = new RegExp(nationals.map(escape).join('|'), 'g');
     this.shortWords = new RegExp(SHORT_WORDS.map(([, w]) => w).join('|'), 'g');
-    this.excluded = new Map(SHORT_WORDS.map(([, w, ex]) => [w, new RegExp(`^(?:${ex})`)]));
+    this.excluded = new Map(SHORT_WORDS.map(([, w, ex]) => [w, new RegExp(ex ? `^(?:${ex})` : '^(?!)')]));
   }
 
   /** The longest region name starting at `at`. */
@@ -158,18 +192,78 @@ export class MentionFinder {
         claim({ start: at, end: at + alias.length, ref, form: 'declared', text: alias });
       }
     }
+    const shorts: Mention[] = [];
     for (const m of text.matchAll(this.shortWords)) {
-      const group = SHORT_WORDS.find(([, w]) => w === m[0])![0];
+      const group = groupOfWord(m[0]);
       const after = m.index + m[0].length;
-      if (this.excluded.get(m[0])!.test(text.slice(after))) continue;
       const name = this.regionBefore(text, m.index);
+      // "福建移动用户申诉率": a branch's own measure when the place is its short name; "福建省电信用户申诉受理中心" is the industry.
+      const ownMeasure = Boolean(name && !/[省市区州盟县]$/.test(name) && USER_MEASURE.test(text.slice(after)));
+      if (!ownMeasure && this.industryUse(m[0], text.slice(after))) continue;
       const region = name ? this.combine(name) : undefined;
       if (!name || !region) continue;
       const office = OFFICE_SUFFIX.exec(text.slice(after))![0];
       const start = m.index - name.length;
-      claim({ start, end: after + office.length, ref: { group, region }, form: 'short', text: text.slice(start, after + office.length) });
+      const mention: Mention = { start, end: after + office.length, ref: { group, region }, form: 'short', text: text.slice(start, after + office.length) };
+      const before = mentions.length;
+      claim(mention);
+      if (mentions.length > before) shorts.push(mention);
+    }
+    // "江苏电信、移动、联通、广电、铁塔省公司": the region is said once for the whole list.
+    for (const head of shorts) {
+      let end = head.end;
+      for (;;) {
+        const next = this.listedAfter(text, end);
+        if (!next) break;
+        const office = OFFICE_SUFFIX.exec(text.slice(next.end))![0];
+        const m: Mention = { start: next.start, end: next.end + office.length, ref: { group: next.group, region: head.ref.region! }, form: 'short', text: text.slice(next.start, next.end + office.length) };
+        const before = mentions.length;
+        claim(m);
+        if (mentions.length === before) break;
+        end = m.end;
+      }
+    }
+    // "电信、移动、联通的季度用户申诉率分别为…": a list of bare group words names the groups themselves.
+    for (const m of text.matchAll(this.shortWords)) {
+      if (m.index > 0 && /[\p{Script=Han}A-Za-z0-9]/u.test(text[m.index - 1]!) && !text.slice(0, m.index).endsWith('其中')) continue;
+      const rest = text.slice(m.index + m[0].length);
+      if (this.industryUse(m[0], rest)) continue;
+      const list = [{ start: m.index, end: m.index + m[0].length, group: groupOfWord(m[0]) }];
+      for (let next = this.listedAfter(text, list[0]!.end); next; next = this.listedAfter(text, next.end)) list.push(next);
+      // Alone, only as the subject of a carrier's own measure: "其中移动申诉率降幅最大".
+      if (list.length < 2 && !CARRIER_MEASURE.test(rest)) continue;
+      for (const w of list) claim({ start: w.start, end: w.end, ref: { group: w.group }, form: 'short', text: text.slice(w.start, w.end) });
     }
     return mentions.sort((a, b) => a.start - b.start);
+  }
+
+  /** The bare carrier word right after a conjunction at `from` ("、移动"), when it names a carrier. */
+  private listedAfter(text: string, from: number): { start: number; end: number; group: GroupId } | undefined {
+    const conj = CONJUNCTION.exec(text.slice(from));
+    if (!conj) return undefined;
+    const at = from + conj[0].length;
+    const word = SHORT_WORDS.find(([, w]) => text.startsWith(w, at))?.[1];
+    if (!word || this.industryUse(word, text.slice(at + word.length))) return undefined;
+    return { start: at, end: at + word.length, group: groupOfWord(word) };
+  }
+
+  /**
+   * Whether a carrier word starts an industry term rather than naming a
+   * carrier. After a conjunction, for the words that are industry nouns
+   * too, it depends on the partner: 电信和互联网 is the industry,
+   * 电信、移动、联通 are carriers, 电信、广电行业 is the industry because
+   * 广电行业 is.
+   */
+  private industryUse(word: string, rest: string): boolean {
+    if (this.excluded.get(word)!.test(rest)) return true;
+    // 联通, 铁塔 … never name an industry on their own: after them a conjunction always lists.
+    if (!INDUSTRY_NOUNS.has(word)) return false;
+    const conj = CONJUNCTION.exec(rest);
+    if (!conj) return false;
+    const partner = rest.slice(conj[0].length);
+    if (INDUSTRY_PARTNER.test(partner)) return true;
+    const next = SHORT_WORDS.find(([, w]) => partner.startsWith(w))?.[1];
+    return next ? this.industryUse(next, partner.slice(next.length)) : false;
   }
 
   /**
@@ -190,6 +284,10 @@ export class MentionFinder {
     const found = this.regions.lookup(name);
     return found.length === 1 ? found[0] : undefined;
   }
+}
+
+function groupOfWord(word: string): GroupId {
+  return SHORT_WORDS.find(([, w]) => w === word)![0];
 }
 
 function groupOfPrefix(prefix: string): GroupId | undefined {

@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import type { SourceHints } from '../schema.ts';
 import type { KnowledgeStore } from '../store/store.ts';
 import { mergeParsed, type MergeOutcome } from './merge.ts';
-import { contentHash, parseBulletin, PARSER_VERSION, type ParsedBulletin } from './parse-bulletin.ts';
+import { contentHash, NotABulletinError, parseBulletin, PARSER_VERSION, type ParsedBulletin } from './parse-bulletin.ts';
 import { decodeSource, DEFAULT_MAX_BYTES, readSource } from './read-source.ts';
 import { SHIPPED_SOURCES_DIR } from '../paths.ts';
 
@@ -49,14 +49,22 @@ export async function ingestBytes(
 
 /**
  * Bulletins stored by an older parser are read again from their kept text,
- * so an upgrade improves old knowledge too. Ones whose text is missing stay as they are.
+ * so an upgrade improves old knowledge too. Ones whose text is missing stay
+ * as they are, and so do ones the new parser refuses (it is stricter about
+ * what it will not guess): the old reading is better than none.
  */
 export async function reparseOutdated(store: KnowledgeStore): Promise<IngestResult[]> {
   const data = await store.load();
   const results: IngestResult[] = [];
   for (const b of data.bulletins.filter((x) => x.parserVersion !== PARSER_VERSION)) {
     const text = await store.readSource(b.contentHash);
-    if (text !== undefined) results.push(await ingestText(store, text, b.sourceFile, undefined, b.url ? { url: b.url } : {}));
+    if (text === undefined) continue;
+    const hints: SourceHints = { ...(b.url ? { url: b.url } : {}), ...(b.publishedAt ? { publishedAt: b.publishedAt } : {}) };
+    try {
+      results.push(await ingestText(store, text, b.sourceFile, undefined, hints));
+    } catch (e) {
+      if (!(e instanceof NotABulletinError)) throw e;
+    }
   }
   return results;
 }

@@ -17,7 +17,9 @@ export interface MergeOutcome {
  * - a bulletin with the same identity (issuer, region, period, kind → id)
  *   but other content is a corrected version and replaces the old one;
  * - anything else is added.
- * Every change takes a new sequence number so digests see it as new.
+ * Every change takes a new sequence number so digests see it as new, except
+ * a newer parser reading the same text again: that is not news, so the entry
+ * keeps its sequence number, ingestion time and silent mark.
  */
 export function mergeParsed(data: KnowledgeData, parsed: ParsedBulletin, now: Date): MergeOutcome {
   const sameContent = data.bulletins.find((b) => b.contentHash === parsed.bulletin.contentHash && b.parserVersion === PARSER_VERSION);
@@ -29,11 +31,14 @@ export function mergeParsed(data: KnowledgeData, parsed: ParsedBulletin, now: Da
   const known = new Set(data.bulletins.filter((b) => b !== previous).flatMap((b) => b.carriers.map((c) => c.id)));
   const oldFacts = previous ? data.facts.filter((f) => f.bulletinId === previous.id) : [];
 
-  data.seq += 1;
+  const reread = previous?.contentHash === parsed.bulletin.contentHash ? previous : undefined;
+  if (!reread) data.seq += 1;
   const entry: BulletinEntry = {
     ...parsed.bulletin,
-    seq: data.seq,
-    ingestedAt: now.toISOString(),
+    ...(reread?.url && !parsed.bulletin.url ? { url: reread.url } : {}),
+    ...(reread?.silent ? { silent: true } : {}),
+    seq: reread ? reread.seq : data.seq,
+    ingestedAt: reread ? reread.ingestedAt : now.toISOString(),
     carriers: parsed.carriers,
     report: {
       bulletinId: parsed.bulletin.id,

@@ -3,24 +3,18 @@ import { group as groupInfo } from '../groups.ts';
 import { regionIndex } from '../regions.ts';
 import type { Bulletin, Carrier, Fact, Region, SourceHints } from '../schema.ts';
 import { attribute, REGION_OWNER } from './attribution.ts';
-import {
-  newsByline,
-  periodCode,
-  parsePeriod,
-  periodFromBody,
-  readHead,
-  regionOfTitle,
-  regulatorNamed,
-} from './bulletin-meta.ts';
+import { newsByline, periodCode, readHead, regionOfTitle, type DocumentHead } from './bulletin-meta.ts';
+import { readIssuer, readPeriod, readRegion } from './bulletin-origin.ts';
 import { carrierIdOf, MentionFinder, type CarrierRef, type Mention } from './carrier-mentions.ts';
 import { findDuplicates } from './duplicates.ts';
 import { buildFacts } from './facts.ts';
+import { denoise, type PageMeta } from './noise.ts';
 import { findJoins } from './page-joins.ts';
 import { splitParagraphs, type Paragraph } from './paragraphs.ts';
 import { assignRole, canBeCut, canContinue, opensWithSubject, type RoledParagraph } from './roles.ts';
 
 /** Bumped whenever parsing changes what it extracts, so stored bulletins are parsed again. */
-export const PARSER_VERSION = 3;
+export const PARSER_VERSION = 4;
 
 export class NotABulletinError extends Error {
   override name = 'NotABulletinError';
@@ -54,70 +48,113 @@ export function contentHash(text: string): string {
  */
 export function parseBulletin(raw: string, sourceFile: string, hints: SourceHints = {}): ParsedBulletin {
   const regions = regionIndex();
-  const paragraphs = splitParagraphs(raw);
-  const head = readHead(paragraphs);
-  if (!head) throw new NotABulletinError('没有找到通告、报告或新闻的标题');
-  const text = paragraphs.map((p) => p.text).join('\n');
+  const all = splitParagraphs(raw);
+  const { paragraphs, meta } = denoise(all, { isPlaceName: (w) => regions.byName.has(w) });
+  const reading = readHead(paragraphs, meta);
+  if ('refusal' in reading) throw new NotABulletinError(reading.refusal);
+  const head = reading.head;
   const titleRegion = regionOfTitle(head.title, regions);
-  const national = titleRegion?.province === 'CN';
+  const regulatorVoice = head.kind === 'official' || retellsBulletin(head, paragraphs);
+  const national = titleRegion?.province === 'CN' || (regulatorVoice && !titleRegion && nationalScope(head, paragraphs, meta, hints));
 
   const f = finder();
   const declared = collectDeclarations(paragraphs, f, national);
   const keep = (id: string): boolean => national || id.includes('-');
   const titleSet = new Set(head.titleParagraphs);
   const roled = paragraphs.map((p) => assignRole(p, f.find(p.text, declared), keep, titleSet.has(p.n)));
+  const byN = new Map(roled.map((p) => [p.n, p]));
 
   const duplicateOf = findDuplicates(roled, (p) => {
-    const r = roled[p.n - 1]!.role;
+    const r = byN.get(p.n)!.role;
     return r === 'signature' || r === 'statement';
   });
   const joins = findJoins(roled, duplicateOf, {
-    canContinue: (p) => canContinue(roled[p.n - 1]!),
-    canBeCut: (p) => canBeCut(roled[p.n - 1]!),
-    opensWithSubject: (p) => opensWithSubject(roled[p.n - 1]!),
+    canContinue: (p) => canContinue(byN.get(p.n)!),
+    canBeCut: (p) => canBeCut(byN.get(p.n)!),
+    opensWithSubject: (p) => opensWithSubject(byN.get(p.n)!),
   });
 
   const refs = carrierRefs(roled.filter((p) => !duplicateOf.has(p.n)), keep);
-  const subject = subjectCarrier(head, roled, refs);
-  const region = bulletinRegion(head.kind, titleRegion, subject ? refs.get(subject) : undefined, refs);
-  if (!region) throw new NotABulletinError('无法判断通告所属的地区');
-  const period = parsePeriod(head.title) ?? periodFromBody(text);
-  if (!period) throw new NotABulletinError('无法判断通告所属的时期');
+  const subject = regulatorVoice ? undefined : subjectCarrier(head, roled, refs);
+  const region = readRegion({
+    head,
+    paragraphs,
+    meta,
+    hints,
+    regions,
+    carrierRegions: [...refs.values()].flatMap((r) => (r.region ? [r.region] : [])),
+    ...(subject && refs.get(subject)?.region ? { subjectRegion: refs.get(subject)!.region! } : {}),
+    regulatorVoice,
+  });
+  if (!region) throw new NotABulletinError('无法判断通告所属的地区:标题、来源行、正文和落款都没有写明省份,也没有网址可以参考');
+  const periodReading = readPeriod({ head, paragraphs, meta, hints });
+  if ('refusal' in periodReading) throw new NotABulletinError(periodReading.refusal);
+  const period = periodReading.period;
 
   const id = bulletinId(head.kind, region, periodCode(period), subject, head.title);
-  const opening = head.kind === 'official' ? REGION_OWNER : subject;
+  const opening = regulatorVoice ? REGION_OWNER : subject;
   const { placements, unplaced } = attribute(roled, duplicateOf, joins, opening, opening);
 
   const carrierRegions = new Map([...refs].map(([cid, ref]) => [cid, ref.region ?? { province: 'CN' }]));
-  const facts = buildFacts(placements, { bulletinId: id, bulletinRegion: region, finder: f, declared, carrierRegions, official: head.kind === 'official' });
+  const facts = buildFacts(placements, { bulletinId: id, bulletinRegion: region, finder: f, declared, carrierRegions, official: regulatorVoice, addCarrier: (cid, ref) => { refs.set(cid, ref); } });
   if (facts.length === 0) throw new NotABulletinError('文中没有可识别的服务承诺或数据');
 
   const usedCarriers = new Set(facts.map((x) => x.carrierId).filter((x): x is string => x !== null));
   const carriers = [...refs]
     .filter(([cid]) => usedCarriers.has(cid) || cid === subject)
     .map(([cid, ref]) => carrierRecord(cid, ref, roled, declared));
+  const subjectCarrierRecord = subject ? carriers.find((c) => c.id === subject) : undefined;
 
   return {
     bulletin: {
       id,
       title: head.title,
-      issuer: issuerOf(head.kind, region, paragraphs, subject ? carriers.find((c) => c.id === subject) : undefined),
+      issuer: readIssuer(head.kind, region, { head, paragraphs, meta, regions }, newsByline(paragraphs), subjectCarrierRecord?.legalName),
       region,
       period,
       kind: head.kind,
       sourceFile,
       ...(hints.url ? { url: hints.url } : {}),
+      ...((hints.publishedAt ?? meta.publishedAt) ? { publishedAt: hints.publishedAt ?? meta.publishedAt } : {}),
       contentHash: contentHash(raw),
     },
     carriers,
     facts,
     report: {
-      paragraphs: paragraphs.length,
+      paragraphs: all.length,
       duplicatesDropped: duplicateOf.size,
       joins: joins.map(({ head: h, tail }) => ({ head: h, tail })),
-      unplaced: unplaced.map((n) => ({ paragraph: n, excerpt: paragraphs[n - 1]!.text.slice(0, 40) })),
+      unplaced: unplaced.map((n) => ({ paragraph: n, excerpt: (byN.get(n)?.text ?? '').slice(0, 40) })),
     },
   };
+}
+
+/**
+ * News that retells a regulator's bulletin ("日前,工信部发布…通告", "一季度我省电信
+ * 用户申诉…"): its figures are the regulator's, as in the bulletin itself,
+ * not the property of whichever carrier it names most. A story whose title
+ * names a carrier is about that carrier.
+ */
+function retellsBulletin(head: DocumentHead, paragraphs: readonly Paragraph[]): boolean {
+  if (head.kind !== 'news') return false;
+  const titleText = head.title;
+  const carrierWords = titleText.replace(/电信(?:服务|用户|业务|网络?|行业|诈骗|条例|市场|监管|普遍|企业)/g, '');
+  if (/移动|联通|电信|广电|铁塔/.test(carrierWords)) return false;
+  const lead = [titleText, ...paragraphs.filter((p) => !head.titleParagraphs.includes(p.n)).slice(0, 2).map((p) => p.text)].join('\n');
+  return /(?:工业和信息化部|工信部|信息产业部|通信管理局|12321)[^。]{0,30}(?:发布|通告|通报|公布)|(?:服务质量|申诉|投诉)(?:情况)?(?:通告|通报)|电信服务质量|用户申诉/.test(lead);
+}
+
+/**
+ * No province anywhere and national words: MIIT's own bulletin (or a
+ * retelling of it). A province branch named in the text (四川移动) makes it
+ * that province's, however often it says 全国.
+ */
+function nationalScope(head: DocumentHead, paragraphs: readonly Paragraph[], meta: PageMeta, hints: SourceHints): boolean {
+  const regions = regionIndex();
+  const region = readRegion({ head, paragraphs, meta, hints, regions, carrierRegions: [], regulatorVoice: true });
+  if (region?.province !== 'CN') return false;
+  const f = finder();
+  return !paragraphs.some((p) => f.find(p.text).some((m) => m.ref.region !== undefined));
 }
 
 /** Aliases the document declares with (简称"X"), for regional carriers (or national ones in national bulletins). */
@@ -146,7 +183,7 @@ function carrierRefs(paragraphs: readonly RoledParagraph[], keep: (id: string) =
 
 /** The carrier a report or news story is about: the one in its title, else the one named most. */
 function subjectCarrier(
-  head: NonNullable<ReturnType<typeof readHead>>,
+  head: DocumentHead,
   roled: readonly RoledParagraph[],
   refs: ReadonlyMap<string, CarrierRef>,
 ): string | undefined {
@@ -159,20 +196,6 @@ function subjectCarrier(
     if (refs.has(cid)) counts.set(cid, (counts.get(cid) ?? 0) + 1);
   }
   return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
-}
-
-function bulletinRegion(
-  kind: ParsedBulletin['bulletin']['kind'],
-  titleRegion: Region | undefined,
-  subject: CarrierRef | undefined,
-  refs: ReadonlyMap<string, CarrierRef>,
-): Region | undefined {
-  if (kind === 'official') {
-    if (titleRegion) return titleRegion.city ? { province: titleRegion.province } : titleRegion;
-    const provinces = new Set([...refs.values()].map((r) => r.region?.province).filter(Boolean));
-    return provinces.size === 1 ? { province: [...provinces][0]! } : undefined;
-  }
-  return subject?.region ?? titleRegion ?? { province: 'CN' };
 }
 
 function bulletinId(
@@ -188,22 +211,6 @@ function bulletinId(
   // Several stories can cover one branch in one year; the title tells them apart.
   const tag = createHash('sha256').update(title).digest('hex').slice(0, 4);
   return `${subject ?? place}-${period}-news-${tag}`;
-}
-
-function issuerOf(
-  kind: ParsedBulletin['bulletin']['kind'],
-  region: Region,
-  paragraphs: readonly Paragraph[],
-  subject: Carrier | undefined,
-): string {
-  if (kind === 'carrier_report' && subject) return subject.legalName;
-  if (kind === 'news') return newsByline(paragraphs) ?? '新闻报道';
-  const named = regulatorNamed(paragraphs);
-  if (named) return named;
-  if (region.province === 'CN') return '工业和信息化部';
-  // Provincial 电信服务质量通告 are issued by the province's communications administration.
-  const p = regionIndex().province(region.province);
-  return p ? `${p.name}通信管理局` : '通信管理局';
 }
 
 function carrierRecord(

@@ -1,20 +1,26 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { DOCX_MESSAGES, readDocx } from './readers/docx.ts';
+import { htmlToText } from './readers/html.ts';
+import { readPdf } from './readers/pdf.ts';
+import { UnreadableSourceError } from './readers/unreadable.ts';
+
+export { htmlToText, UnreadableSourceError };
 
 export const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
+/** What callers pass for e-mail and web attachments: published PDFs with embedded fonts and images run to several MB. */
+export const ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024;
 
-/** A file ingestion cannot use. The message is for the person who supplied it. */
-export class UnreadableSourceError extends Error {
-  override name = 'UnreadableSourceError';
-}
-
-export type SourceFormat = 'text' | 'markdown' | 'html';
-export type SourceEncoding = 'utf-8' | 'utf-8 (BOM)' | 'gb18030' | 'utf-16le' | 'utf-16be';
+export type SourceFormat = 'text' | 'markdown' | 'html' | 'pdf' | 'docx';
+/** How the bytes became text: a character encoding for text files, the container for PDF and Word. */
+export type SourceEncoding = 'utf-8' | 'utf-8 (BOM)' | 'gb18030' | 'utf-16le' | 'utf-16be' | 'PDF' | 'Word';
 
 export interface SourceText {
   text: string;
   encoding: SourceEncoding;
   format: SourceFormat;
+  /** Page count, for PDFs. */
+  pages?: number;
 }
 
 const FORMATS: Record<string, SourceFormat> = {
@@ -24,10 +30,35 @@ const FORMATS: Record<string, SourceFormat> = {
   '.markdown': 'markdown',
   '.html': 'html',
   '.htm': 'html',
+  '.pdf': 'pdf',
+  '.docx': 'docx',
 };
+
+export const SUPPORTED_EXTENSIONS = '.txt、.md、.html、.htm、.pdf 或 .docx';
 
 export function formatOf(fileName: string): SourceFormat | undefined {
   return FORMATS[extname(fileName).toLowerCase()];
+}
+
+const MIME_EXTENSIONS: Record<string, string> = {
+  'application/pdf': '.pdf',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': '.docx',
+  'application/msword': '.doc',
+  'text/html': '.html',
+  'text/markdown': '.md',
+};
+
+/** A file name for an upload that came without one, from its MIME type; plain text when that is unknown too. */
+export function uploadName(mimeType?: string): string {
+  return `upload${(mimeType && MIME_EXTENSIONS[mimeType.toLowerCase()]) || '.txt'}`;
+}
+
+/** Why a file name will not be read, before any byte is; undefined when its type is supported. */
+export function formatRefusal(fileName: string): string | undefined {
+  if (formatOf(fileName)) return undefined;
+  const ext = extname(fileName).toLowerCase();
+  if (ext === '.doc' || ext === '.wps') return DOCX_MESSAGES.legacy;
+  return `不支持的文件类型“${extname(fileName) || fileName}”:请用 ${SUPPORTED_EXTENSIONS}。`;
 }
 
 /**
@@ -42,7 +73,7 @@ export function decodeBytes(bytes: Uint8Array): { text: string; encoding: Source
   }
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: strict('utf-16le', bytes.subarray(2)), encoding: 'utf-16le' };
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: strict('utf-16be', bytes.subarray(2)), encoding: 'utf-16be' };
-  if (looksBinary(bytes)) throw new UnreadableSourceError('这是二进制文件(如 PDF、Word 或图片),请先另存为 .txt 或 .html。');
+  if (looksBinary(bytes)) throw new UnreadableSourceError('这是二进制文件(如 PDF、Word 或图片),不是文本;PDF 和 Word 文件请保留 .pdf、.docx 扩展名再发送。');
   for (const encoding of ['utf-8', 'gb18030'] as const) {
     try {
       return { text: strict(encoding, bytes), encoding };
@@ -73,43 +104,23 @@ function looksBinary(bytes: Uint8Array): boolean {
 }
 
 /**
- * Saved web pages to plain paragraphs: blocks become blank-line separated,
- * navigation chrome dropped. html-to-text is loaded on first use: the
- * running bot rarely sees a web page, and it costs some 11 MB to hold.
+ * Bytes of a named file to text. maxBytes is the caller's limit: uploads
+ * pass INGEST_MAX_BYTES, attachments may pass ATTACHMENT_MAX_BYTES.
+ * The PDF and Word readers load their libraries on first use, so the
+ * bot's start-up and memory do not grow for files it rarely sees.
  */
-export async function htmlToText(html: string): Promise<string> {
-  const { convert } = await import('html-to-text');
-  return convert(html, {
-    wordwrap: false,
-    preserveNewlines: false,
-    selectors: [
-      { selector: 'a', options: { ignoreHref: true } },
-      { selector: 'img', format: 'skip' },
-      { selector: 'script', format: 'skip' },
-      { selector: 'style', format: 'skip' },
-      { selector: 'nav', format: 'skip' },
-      { selector: 'header', format: 'skip' },
-      { selector: 'footer', format: 'skip' },
-      // Sidebars carry other stories ("相关阅读"); their carriers and figures are not this bulletin's.
-      { selector: 'aside', format: 'skip' },
-      { selector: 'form', format: 'skip' },
-      { selector: 'iframe', format: 'skip' },
-      { selector: 'noscript', format: 'skip' },
-      { selector: 'h1', options: { uppercase: false } },
-      { selector: 'h2', options: { uppercase: false } },
-      { selector: 'h3', options: { uppercase: false } },
-      { selector: 'h4', options: { uppercase: false } },
-      { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
-    ],
-  });
-}
-
 export async function decodeSource(bytes: Uint8Array, fileName: string, maxBytes = DEFAULT_MAX_BYTES): Promise<SourceText> {
   const format = formatOf(fileName);
-  if (!format) throw new UnreadableSourceError(`不支持的文件类型“${extname(fileName) || fileName}”:请用 .txt、.md、.html 或 .htm。`);
+  if (!format) throw new UnreadableSourceError(formatRefusal(fileName)!);
   if (bytes.length > maxBytes) {
     throw new UnreadableSourceError(`文件太大(${(bytes.length / 1024 / 1024).toFixed(1)} MB),上限是 ${(maxBytes / 1024 / 1024).toFixed(1)} MB。`);
   }
+  if (bytes.length === 0) throw new UnreadableSourceError('文件是空的。');
+  if (format === 'pdf') {
+    const { text, pages } = await readPdf(bytes);
+    return { text, encoding: 'PDF', format, pages };
+  }
+  if (format === 'docx') return { text: await readDocx(bytes), encoding: 'Word', format };
   const { text, encoding } = decodeBytes(bytes);
   const plain = format === 'html' ? await htmlToText(text) : text;
   if (!plain.trim()) throw new UnreadableSourceError('文件里没有文字内容。');

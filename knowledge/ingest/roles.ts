@@ -50,6 +50,8 @@ export function assignRole(p: Paragraph, mentions: Mention[], keep: (carrierId: 
 
 /** Whether a paragraph may be the head of a sentence cut by a page break. */
 export function canBeCut(p: RoledParagraph): boolean {
+  // A table (rows on their own lines) is never half of a sentence cut by a page break.
+  if (p.text.includes('\n')) return false;
   if (p.role === 'body') return true;
   // A long numbered item can run past the page end too; short headings just have no full stop.
   return p.role === 'heading' && p.text.length > HEADING_MAX;
@@ -60,6 +62,8 @@ const CAPTION_MAX = 20;
 
 /** Whether a paragraph may be the tail of a sentence cut by a page break. */
 export function canContinue(p: RoledParagraph): boolean {
+  // A table (rows on their own lines) is never half of a sentence cut by a page break.
+  if (p.text.includes('\n')) return false;
   if (p.role !== 'body' || NUMBERED_HEADING.test(p.text) || ENUMERATION.test(p.text)) return false;
   return !(p.text.length <= CAPTION_MAX && endsOpen(p.text));
 }

@@ -41,3 +41,30 @@ export function splitClauses(sentence: string): string[] {
   push(out, sentence.slice(start));
   return out;
 }
+
+/** A clause and where it sits in its sentence. */
+export interface ClauseSpan {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** splitClauses with offsets, so what is found in the whole sentence can be handed to its clause. */
+export function clauseSpans(sentence: string): ClauseSpan[] {
+  const out: ClauseSpan[] = [];
+  let depth = 0;
+  let start = 0;
+  const cut = (end: number): void => {
+    const text = sentence.slice(start, end).trim();
+    if (text) out.push({ start, end, text });
+    start = end;
+  };
+  for (let i = 0; i < sentence.length; i++) {
+    const c = sentence[i]!;
+    if (c === '(') depth++;
+    else if (c === ')' && depth > 0) depth--;
+    else if (depth === 0 && (c === ',' || c === ';' || c === ':')) cut(i + 1);
+  }
+  cut(sentence.length);
+  return out;
+}

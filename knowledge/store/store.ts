@@ -14,6 +14,8 @@ export const BulletinEntry = Bulletin.extend({
   carriers: z.array(Carrier),
   report: IngestReport,
   parserVersion: z.number().int(),
+  /** Knowledge but never news: a watched source's baseline or re-baseline. Digests leave it out. */
+  silent: z.boolean().optional(),
 });
 export type BulletinEntry = z.infer<typeof BulletinEntry>;
 

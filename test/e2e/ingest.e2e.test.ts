@@ -142,6 +142,21 @@ describe('ingesting bulletins into the running bot', () => {
     expect(onlyReply(await bot.say('/help', ADMIN_CHAT)).text).toContain('/carrier');
   });
 
+  it('ingests a PDF an admin sends, and refuses a scanned one saying why', async () => {
+    const pdf = readFileSync(new URL('../fixtures/pdf/bulletin.pdf', import.meta.url));
+    const summary = onlyReply(await bot.upload(bot.hostDocument('湖南省2025年一季度通告.pdf', pdf), { chat: ADMIN_CHAT }));
+    expect(summary.text).toContain('✅ 已新增');
+    expect(summary.text).toContain('(PDF)');
+    expect(summary.text).toContain('湖南移动 🆕');
+    expect(await carrierReply(bot, '湖南移动')).toContain('<b>湖南移动</b>');
+
+    const before = await knowledgeMtime(bot);
+    const scan = readFileSync(new URL('../fixtures/pdf/scanned.pdf', import.meta.url));
+    const refused = onlyReply(await bot.upload(bot.hostDocument('扫描件.pdf', scan), { chat: ADMIN_CHAT }));
+    expect(refused.text).toBe('✗ 无法导入“扫描件.pdf”:这是扫描件(只有图片),没有可读取的文字;请提供文字版 PDF、Word 或网页。\n知识库未改动。');
+    expect(await knowledgeMtime(bot)).toBe(before);
+  });
+
   it('tells the admin when Telegram will not hand over the file, and logs no token', async () => {
     const doc = bot.hostDocument('lost.txt', utf8(provinceBulletin('福建')));
     bot.proxy.injectFault({ method: FILE_DOWNLOAD, times: 1, when: (c) => c.params['file_id'] === doc.file_id, reply: faults.serverError(502) });

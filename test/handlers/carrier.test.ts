@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buttonsOf, requester } from '../helpers/handler-requests.ts';
 import { servicesFor, shippedKnowledge } from '../helpers/knowledge.ts';
+import { periodKnowledge } from '../fixtures/periods/index.ts';
 
 const services = servicesFor(shippedKnowledge());
 const { command, press, text: say } = requester(services);
@@ -158,5 +159,55 @@ describe('plain text in a private chat', () => {
     expect((await text('一键接入人工')).messages[0]!.html).toContain('🔎 “一键接入人工”');
     expect((await text('吉林电信宽带老断怎么投诉')).messages[0]!.html).toContain('10000');
     expect((await text('被骗了怎么办')).messages[0]!.html).toContain('96110');
+  });
+});
+
+describe('/carrier by period', () => {
+  const byPeriod = requester(servicesFor(periodKnowledge()));
+
+  it('shows the newest period, labelled, with each headline figure against the period before', async () => {
+    const r = await byPeriod.command('/carrier 吉林联通');
+    const html = r.messages[0]!.html;
+    expect(html.split('\n').slice(-6)).toEqual([
+      '',
+      '🗓 <b>2025年第一季度</b>(最新一期)',
+      '• 申告率 0.66件/百万用户(2024第一季度 0.63件/百万用户,+0.03)',
+      '• 一键接入人工服务 19.8万人次(2024上半年 36.2万人次,口径不同:周期不同(半年/季度))',
+      '',
+      '2025年第一季度共 2 条记录,点类别查看 👇',
+    ]);
+    expect(buttons(r)).toEqual([
+      { text: '👵 适老服务 1', data: 'f:cu-jl:0:0' },
+      { text: '📉 投诉与满意度 1', data: 'f:cu-jl:5:0' },
+      { text: '🕘 往期', data: 'ch:cu-jl' },
+      { text: '📮 如何投诉', data: 'pk:cu-jl' },
+    ]);
+  });
+
+  it('lists older periods behind 🕘 往期 and opens one as its own card', async () => {
+    const list = await byPeriod.press('ch:ct-jl');
+    expect(list.messages[0]!.html).toBe('🕘 <b>吉林电信</b> 各期记录(5 期),点选查看 👇');
+    expect(buttons(list).map((b) => b.data)).toEqual(['cp:ct-jl:2025q1', 'cp:ct-jl:2024h2', 'cp:ct-jl:2024h1', 'cp:ct-jl:2024q1', 'cp:ct-jl:2023h2', 'c:ct-jl']);
+    const r = await byPeriod.press('cp:ct-jl:2024h2');
+    const html = r.messages[0]!.html;
+    expect(html).toContain(
+      ['🗓 <b>2024年下半年</b>(往期)', '• 策划组织 3105场(2024上半年 2968场,+137)', '• 爱心翼站 520家(2024上半年 500家,+20)', '• 5G网络覆盖率 98.9%(2024上半年 98.6%,+0.3个百分点)'].join('\n'),
+    );
+    expect(buttons(r)[0]).toEqual({ text: '👵 适老服务 1', data: 'f:ct-jl:0:0:2024h2' });
+  });
+
+  it('never mixes periods in a category list', async () => {
+    const old = await byPeriod.press('f:ct-jl:0:0:2023h2');
+    expect(old.messages[0]!.html.split('\n')[0]).toBe('👵 <b>吉林电信 · 适老服务</b> · 2023年下半年(4 条)');
+    expect(old.messages[0]!.html).not.toContain('531家');
+    expect(buttons(old)).toEqual([{ text: '↩ 返回吉林电信', data: 'cp:ct-jl:2023h2' }]);
+    const latest = await byPeriod.press('f:ct-jl:0:0');
+    expect(latest.messages[0]!.html.split('\n')[0]).toBe('👵 <b>吉林电信 · 适老服务</b> · 2025年第一季度(1 条)');
+    expect(latest.messages[0]!.html).not.toContain('443家');
+  });
+
+  it('treats a period the carrier does not have as a stale button', async () => {
+    expect((await byPeriod.press('cp:ct-jl:2030h1')).messages[0]!.html).toContain('按钮已失效');
+    expect((await byPeriod.press('cp:ct-jl:2024x')).messages[0]!.html).toContain('按钮已失效');
   });
 });

@@ -120,6 +120,8 @@ export const DEFAULT_STUBS: Readonly<Record<string, unknown>> = {
   setChatMenuButton: true,
   answerInlineQuery: true,
   sendChatAction: true,
+  // The emulator has no photos: a sent chart gets the Message real Telegram would return, minus the sizes.
+  sendPhoto: { message_id: 1, date: 0, chat: { id: 0, type: 'private' }, photo: [] },
 };
 
 /**
@@ -543,7 +545,50 @@ function parseParams(contentType: string | undefined, body: Buffer): Record<stri
     return isRecord(parsed) ? parsed : {};
   }
   if (type.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(body.toString('utf8')));
-  return {};
+  const boundary = /multipart\/form-data;\s*boundary=("?)([^";]+)\1/i.exec(type)?.[2];
+  return boundary ? parseMultipart(body, boundary) : {};
+}
+
+/** An uploaded file as the log keeps it: not the bytes, but enough to check them. */
+export interface UploadedFile {
+  filename: string | undefined;
+  bytes: number;
+  /** The first eight bytes in hex: "89504e470d0a1a0a" for a PNG. */
+  head: string;
+  /** Width and height when the file is a PNG (from its IHDR chunk). */
+  png?: { width: number; height: number };
+}
+
+/** multipart/form-data (sendPhoto, sendDocument): text fields as strings, files as UploadedFile. */
+function parseMultipart(body: Buffer, boundary: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const delimiter = Buffer.from(`--${boundary}`);
+  let at = body.indexOf(delimiter);
+  while (at >= 0) {
+    const start = at + delimiter.length;
+    const next = body.indexOf(delimiter, start);
+    if (next < 0) break;
+    const part = body.subarray(start, next);
+    const headerEnd = part.indexOf('\r\n\r\n');
+    if (headerEnd >= 0) {
+      const headers = part.subarray(0, headerEnd).toString('utf8');
+      const content = part.subarray(headerEnd + 4, part.length - 2); // the CRLF before the next delimiter
+      const name = /name="([^"]*)"/.exec(headers)?.[1];
+      const filename = /filename="([^"]*)"/.exec(headers)?.[1];
+      if (name !== undefined) {
+        if (filename !== undefined || /content-type:\s*application\/octet-stream|content-type:\s*image\//i.test(headers)) {
+          const file: UploadedFile = { filename, bytes: content.length, head: content.subarray(0, 8).toString('hex') };
+          if (file.head === '89504e470d0a1a0a' && content.length >= 24) file.png = { width: content.readUInt32BE(16), height: content.readUInt32BE(20) };
+          out[name] = file;
+        } else {
+          const text = content.toString('utf8');
+          out[name] = parseJson(text) ?? text;
+        }
+      }
+    }
+    at = next;
+  }
+  return out;
 }
 
 function chatIdOf(params: Record<string, unknown>): number | string | undefined {

@@ -7,6 +7,9 @@ const LEGAL: Record<GroupId, (province: string, city?: string) => string> = {
   cu: (p, c) => `中国联合网络通信有限公司${c ?? p}分公司`,
   ct: (p, c) => `中国电信股份有限公司${c ?? p}分公司`,
   cbn: (p, c) => `中国广电${p}网络股份有限公司${c ? `${c}分公司` : ''}`,
+  tower: (p, c) => `中国铁塔股份有限公司${c ?? p}分公司`,
+  ctt: (p, c) => `中国铁通集团有限公司${c ?? p}分公司`,
+  cnc: (p, c) => `中国网络通信集团公司${c ?? p}分公司`,
 };
 
 /** A registry entry shaped like the ones ingestion creates, for resolver tests at national scale. */

@@ -372,6 +372,8 @@ export class BotHarness {
         DATA_DIR: dataDir,
         ADMIN_IDS: '',
         LOG_LEVEL: 'info',
+        // Tests never reach the real sources; the watcher's own tests turn it on against a loopback site.
+        WATCH: 'off',
         ...this.options.env,
       },
       // Its own process group, so teardown reaches anything the bot starts as well.

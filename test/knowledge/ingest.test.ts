@@ -59,6 +59,20 @@ describe('ingestion into the store', () => {
     expect(again.map((x) => x.outcome.status)).toEqual(['replaced']);
     expect((await store.load()).bulletins[0]!.parserVersion).toBe(PARSER_VERSION);
   });
+
+  it('does not make a re-read bulletin news again: it keeps its sequence number, time, URL and silent mark', async () => {
+    const url = 'https://jlca.miit.gov.cn/zwgk/tzgg/art/2024/art_1.html';
+    await ingestText(store, jilin, 'a.txt', new Date('2024-03-01T00:00:00Z'), { url });
+    await store.update((d) => {
+      d.bulletins[0]!.parserVersion = PARSER_VERSION - 1;
+      d.bulletins[0]!.silent = true;
+    });
+    const before = (await store.load()).bulletins[0]!;
+    await reparseOutdated(store);
+    const data = await store.load();
+    expect(data.seq).toBe(before.seq);
+    expect(data.bulletins[0]).toMatchObject({ seq: before.seq, ingestedAt: before.ingestedAt, url, silent: true, parserVersion: PARSER_VERSION });
+  });
 });
 
 describe('bad input changes nothing', () => {
@@ -66,7 +80,8 @@ describe('bad input changes nothing', () => {
     ['an empty file', 'empty.txt', new Uint8Array(), /空的/],
     ['a binary file', 'scan.txt', Uint8Array.from([0x25, 0x50, 0x44, 0x46, 0, 1, 2, 3, 0, 0, 9]), /二进制/],
     ['an unreadable encoding', 'odd.txt', Uint8Array.from([0x81, 0x20, 0xff, 0xfe, 0x81, 0x20, 0x41]), /编码/],
-    ['an unsupported type', 'report.pdf', new TextEncoder().encode('x'), /只支持|不支持/],
+    ['an unsupported type', 'photo.jpg', new TextEncoder().encode('x'), /只支持|不支持/],
+    ['a PDF that is damaged', 'report.pdf', new TextEncoder().encode('x'), /PDF/],
     ['text that is no bulletin', 'notes.txt', new TextEncoder().encode('今天天气不错。\n\n我们去公园散步吧。'), /标题|承诺|地区|时期/],
     ['whitespace only', 'blank.md', new TextEncoder().encode(' \n\n\t\n'), /没有文字|空的|标题/],
   ];

@@ -1,0 +1,246 @@
+import type { Paragraph } from './paragraphs.ts';
+
+/**
+ * Web-page and newspaper chrome that comes along when a bulletin is copied
+ * from a site: breadcrumbs, "发布时间 … 来源 …" lines, print/close buttons,
+ * share bars, page heads, image file names, related-article lists, footers.
+ * Dropped before the title is looked for, so a breadcrumb is never a title;
+ * the values those lines carry (publication date, 来源) are kept as page meta.
+ *
+ * Paragraph numbers are not renumbered: what remains keeps the number it has
+ * in the source file, which is what facts cite.
+ */
+export interface PageMeta {
+  /** ISO date (YYYY-MM-DD, or YYYY-MM / YYYY when that is all there is) the page says it was published. */
+  publishedAt?: string;
+  /** The 来源 / 发布机构 / 本文来源 value: a regulator, a newspaper, a site. */
+  source?: string;
+  /** 作者 / 记者 value, when the page names one. */
+  author?: string;
+  /** Whether the page carried newsroom lines (责任编辑, 编辑, 记者). */
+  newsroom: boolean;
+}
+
+export interface Denoised {
+  paragraphs: Paragraph[];
+  /** Numbers of the paragraphs dropped as noise, in order. */
+  dropped: number[];
+  meta: PageMeta;
+}
+
+export interface NoiseOptions {
+  /** Whether a word is a place name (北京, 海淀区 …), for trailing place-name lists. */
+  isPlaceName?: (word: string) => boolean;
+}
+
+const BREADCRUMB_LEAD = /^(?:当前位置|您的位置|你的位置|您当前的位置|所在位置|当前页面|位置)\s*[::]/;
+const CRUMB_SEPARATOR = /\s*(?:>>|>|»|→|\/|-->)\s*/;
+/** A menu entry standing alone on its line. */
+const NAV_WORD = /^(?:首页|网站首页|主页|政务公开|信息公开|新闻中心|新闻动态|通知公告|工作动态|政策文件|政策法规|互动交流|办事服务|政务服务|机构概况|专题专栏|公众参与|数据发布|English)$/;
+const CRUMB_WORDS = /首页|主页|政务公开|新闻中心|新闻动态|通知公告|信息公开|工作动态|政策文件|正文|要闻|公告公示|政务服务|互动交流/;
+
+/** Keys of the key:value lines a page prints above or below an article. */
+const META_KEYS = [
+  '发布时间', '发布日期', '发文日期', '成文日期', '更新时间', '时间', '日期',
+  '本文来源', '文章来源', '信息来源', '稿件来源', '来源', '发布机构', '发布单位', '发文机关',
+  '作者', '责任编辑', '编辑', '编审', '审核', '校对', '记者',
+  '浏览次数', '浏览量', '阅读次数', '阅读量', '阅读', '点击数', '点击量', '点击', '访问量', '评论',
+  '字号', '字体', '索引号', '分类', '主题分类', '体裁分类', '文号', '发文字号', '有效性',
+];
+const META_PAIR = new RegExp(`(${META_KEYS.join('|')})\\s*[::]\\s*`, 'g');
+const SOURCE_KEYS = new Set(['本文来源', '文章来源', '信息来源', '稿件来源', '来源', '发布机构', '发布单位', '发文机关']);
+const DATE_KEYS = new Set(['发布时间', '发布日期', '发文日期', '成文日期', '更新时间', '时间', '日期']);
+const NEWSROOM_KEYS = new Set(['责任编辑', '编辑', '编审', '校对', '记者']);
+
+/** Buttons and bars: 【打印本页】【关闭窗口】, [字体:大 中 小], 分享到:, 扫一扫, 上一篇. */
+const CONTROL_WORDS =
+  /打印本页|打印此页|打印文章|打印|关闭窗口|关闭本页|关闭|返回顶部|返回首页|返回|收藏|保存|分享到|分享至|分享|扫一扫|大\s*中\s*小|字体|字号|默认|放大|缩小|上一篇|下一篇|纠错|我要纠错|[【】\[\]]/g;
+const CONTROL_ONLY = /^(?:分享到|分享至|扫一扫|上一篇|下一篇|相关附件|附件下载|网站地图|联系我们|English|繁体|简体|无障碍|长者模式)/;
+/** A site's search box and account links. */
+const SEARCH_BOX = /^(?:请输入(?:关键字|关键词|搜索内容|内容)?|搜\s*索|站内搜索|高级搜索|登录|注册|登录注册|登录\s*\|\s*注册)$/;
+
+const FOOTER = /版权所有|ICP备|ICP证|公网安备|网站标识码|主办单位\s*[::]|承办单位\s*[::]|技术支持\s*[::]|建议使用.{0,20}浏览器/;
+
+/** 首页 第09版:专刊, A06 深圳商报 2024年11月12日 星期二, 第3版 */
+const PAGE_HEAD =
+  /^(?:首页\s*)?第\s*[0-9A-Z]{1,3}\s*版\s*(?:[::]\s*\S{1,10})?$|^(?:[A-Z]?\d{1,2}(?:版)?\s*)?\S{2,8}报\s*\d{4}年\d{1,2}月\d{1,2}日(?:\s*星期.)?(?:\s*(?:第\s*)?[A-Z]?\d{1,2}\s*版?)?(?:\s*[:：]?\s*\S{1,6})?$/;
+
+/** 02.02.2015 12:05, 2015-02-02 12:05:33, 2024/5/6, 2024年5月6日 10:30 */
+const NUMERIC_DATE = String.raw`(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4})`;
+const TIME = String.raw`(?:\d{1,2}:\d{2}(?::\d{2})?)`;
+const BARE_TIMESTAMP = new RegExp(`^(?:${NUMERIC_DATE}(?:\\s*${TIME})?|${TIME})$`);
+
+const DATED_LINE = new RegExp(`${NUMERIC_DATE}\\s*$`);
+/** An account's stamp above a copied article: "原创 工信微报 2025年04月18日 17:30 北京". */
+const STAMP_LINE = new RegExp(
+  `^(?:原创\\s*)?(?:[\\p{Script=Han}A-Za-z]{2,12}\\s+){0,2}(?:${NUMERIC_DATE}|\\d{4}年\\d{1,2}月\\d{1,2}日)\\s+${TIME}(?:\\s+[\\p{Script=Han}]{2,6})?$`,
+  'u',
+);
+
+const IMAGE_NAME = /^(?:[\w.()\-\u4e00-\u9fff]+\.(?:png|jpe?g|gif|bmp|webp|svg|tiff?)\s*)+$/i;
+
+const RELATED_HEAD = /^(?:相关阅读|相关新闻|相关链接|相关文章|相关稿件|相关报道|推荐阅读|延伸阅读|热点新闻|热门文章|猜你喜欢|更多新闻|更多阅读|往期回顾|精彩推荐)\s*[::]?\s*$/;
+
+/** Words that make a short line an article title in a list of links. */
+const LINK_TITLE = /通告|通知|公告|通报|关于|举行|召开|开展|印发|发布|会议|调研|座谈|部署|启动|专项|活动|工作|报告|解读|一图读懂/;
+
+export function denoise(paragraphs: readonly Paragraph[], options: NoiseOptions = {}): Denoised {
+  const meta: PageMeta = { newsroom: false };
+  const dropped = new Set<number>();
+  let inRelated = false;
+  for (const p of paragraphs) {
+    const t = p.text;
+    if (inRelated) {
+      if (looksLikeLinkLine(t)) {
+        dropped.add(p.n);
+        continue;
+      }
+      inRelated = false;
+    }
+    if (RELATED_HEAD.test(t)) {
+      inRelated = true;
+      dropped.add(p.n);
+      continue;
+    }
+    if (isChrome(t, meta)) dropped.add(p.n);
+  }
+  dropTrailingLists(paragraphs, dropped, options);
+  return { paragraphs: paragraphs.filter((p) => !dropped.has(p.n)), dropped: [...dropped].sort((a, b) => a - b), meta };
+}
+
+/** One paragraph of page chrome; meta lines also leave their values in meta. */
+function isChrome(t: string, meta: PageMeta): boolean {
+  if (isBreadcrumb(t) || NAV_WORD.test(t) || SEARCH_BOX.test(t)) return true;
+  if (STAMP_LINE.test(t)) {
+    meta.publishedAt ??= isoDate(t);
+    return true;
+  }
+  if (PAGE_HEAD.test(t) || BARE_TIMESTAMP.test(t) || IMAGE_NAME.test(t)) {
+    if (BARE_TIMESTAMP.test(t)) meta.publishedAt ??= isoDate(t);
+    return true;
+  }
+  if (t.length <= 120 && FOOTER.test(t)) return true;
+  if (isControlBar(t)) return true;
+  return readMetaLine(t, meta);
+}
+
+/**
+ * Lines that are never part of a wrapped sentence, so paragraph splitting
+ * keeps them apart even when a web page printed them in one block with the
+ * title (breadcrumb / title / 发布时间 line) or with each other (a list of links).
+ */
+export function isStandaloneLine(t: string): boolean {
+  if (t.length > 160) return false;
+  if (RELATED_HEAD.test(t)) return true;
+  if (DATED_LINE.test(t) && t.length <= 70 && LINK_TITLE.test(t)) return true;
+  return isChrome(t, { newsroom: false });
+}
+
+export function isBreadcrumb(t: string): boolean {
+  if (t.length > 120) return false;
+  if (BREADCRUMB_LEAD.test(t)) return true;
+  const parts = t.split(CRUMB_SEPARATOR).filter(Boolean);
+  // 首页 > 政务公开 > 通知公告: at least three short crumbs, one of them a site-section word.
+  return parts.length >= 3 && parts.every((x) => x.length <= 16) && parts.some((x) => CRUMB_WORDS.test(x)) && /[>»→]/.test(t);
+}
+
+function isControlBar(t: string): boolean {
+  if (t.length > 80) return false;
+  if (CONTROL_ONLY.test(t) && t.length <= 40) return true;
+  if (!/[【\[]/.test(t) && !/^(?:打印|关闭|分享)/.test(t)) return false;
+  return t.replace(CONTROL_WORDS, '').replace(/[\s::|/·]+/g, '') === '';
+}
+
+/**
+ * "发布时间:2024-05-06 来源:北京市通信管理局 字号:[大 中 小]" is chrome when
+ * nothing but such pairs is on the line.
+ */
+function readMetaLine(t: string, meta: PageMeta): boolean {
+  if (t.length > 160) return false;
+  const pairs = [...t.matchAll(META_PAIR)];
+  if (pairs.length === 0) return false;
+  const lead = t.slice(0, pairs[0]!.index).replace(CONTROL_WORDS, '').trim();
+  // A leading date or timestamp is fine ("2008-05-04 00:00:00 作者: 来源:"); other leading words are prose.
+  if (lead && !new RegExp(`^(?:${NUMERIC_DATE}|\\d{4}年\\d{1,2}月\\d{1,2}日)(?:\\s*${TIME})?$`).test(lead)) return false;
+  const found: Array<[string, string]> = [];
+  for (let i = 0; i < pairs.length; i++) {
+    const m = pairs[i]!;
+    const end = i + 1 < pairs.length ? pairs[i + 1]!.index : t.length;
+    found.push([m[1]!, t.slice(m.index + m[0].length, end).replace(CONTROL_WORDS, '').trim()]);
+  }
+  // Prose with a colon ("时间:从即日起…") is not a meta line: values are short.
+  if (found.some(([, v]) => v.length > 40 || /[。;]/.test(v))) return false;
+  if (lead) meta.publishedAt ??= isoDate(lead);
+  for (const [key, value] of found) {
+    if (DATE_KEYS.has(key) && value) meta.publishedAt ??= isoDate(value);
+    if (SOURCE_KEYS.has(key) && value) meta.source ??= value.replace(/\s+/g, '');
+    if (key === '作者' && value) meta.author ??= value;
+    if (NEWSROOM_KEYS.has(key) || (key === '作者' && /记者|通讯员/.test(value))) meta.newsroom = true;
+  }
+  return true;
+}
+
+/** ISO form of the first date in a string: 2024-05-06, 02.02.2015, 2024年5月6日, 2024年5月. */
+export function isoDate(text: string): string | undefined {
+  const pad = (n: string): string => n.padStart(2, '0');
+  let m = /(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})/.exec(text);
+  if (m) return `${m[1]}-${pad(m[2]!)}-${pad(m[3]!)}`;
+  m = /(\d{1,2})[-./](\d{1,2})[-./](\d{4})/.exec(text);
+  // Day first, as European-style site stamps print it (02.02.2015).
+  if (m) return `${m[3]}-${pad(m[2]!)}-${pad(m[1]!)}`;
+  m = /(\d{4})\s*年\s*(\d{1,2})\s*月/.exec(text);
+  if (m) return `${m[1]}-${pad(m[2]!)}`;
+  return undefined;
+}
+
+function looksLikeLinkLine(t: string): boolean {
+  if (t.length > 70 || /。$/.test(t) || /。./.test(t)) return false;
+  return LINK_TITLE.test(t) || DATED_LINE.test(t) || /^[·•\-*]\s*/.test(t) || isoDate(t) !== undefined;
+}
+
+/**
+ * At the end of a page: a run of short lines listing other articles, or
+ * place names (a site's list of provinces or districts). The signature
+ * (issuer, date) and attachments are not part of such a run.
+ */
+function dropTrailingLists(paragraphs: readonly Paragraph[], dropped: Set<number>, options: NoiseOptions): void {
+  const rest = paragraphs.filter((p) => !dropped.has(p.n));
+  const run: number[] = [];
+  for (let i = rest.length - 1; i >= 0; i--) {
+    const t = rest[i]!.text;
+    if (isPlaceList(t, options.isPlaceName)) {
+      run.push(rest[i]!.n);
+      continue;
+    }
+    if (isOtherArticle(t)) {
+      run.push(rest[i]!.n);
+      continue;
+    }
+    // A section word between such lists (专题, 更多>>) goes with them.
+    if (run.length > 0 && t.length <= 4 && !/\d/.test(t)) {
+      run.push(rest[i]!.n);
+      continue;
+    }
+    break;
+  }
+  const places = run.filter((n) => isPlaceList(paragraphs.find((p) => p.n === n)!.text, options.isPlaceName));
+  // One short line could be a real closing sentence fragment; a list is at least two, or one line of places.
+  if (run.length >= 2 || places.length === run.length) for (const n of run) dropped.add(n);
+}
+
+function isOtherArticle(t: string): boolean {
+  if (t.length > 60 || t.length < 8 || /[。,;:]/.test(t) || /附件|附表|^表\d/.test(t)) return false;
+  if (/^[\p{Script=Han}]{2,30}(?:通信管理局|工业和信息化部|公司)$/u.test(t)) return false;
+  if (/^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$/.test(t)) return false;
+  return LINK_TITLE.test(t);
+}
+
+function isPlaceList(t: string, isPlaceName: ((w: string) => boolean) | undefined): boolean {
+  // A list, not a sentence: no sentence punctuation, no figures.
+  if (!isPlaceName || t.length > 400 || /[。,;:!?\d]/.test(t)) return false;
+  const words = t.split(/[\s、|·,/]+/).filter(Boolean);
+  if (words.length < 4) return false;
+  // Counties and districts are not in the region table; their suffix says what they are.
+  const place = (w: string): boolean => isPlaceName(w) || /^[\p{Script=Han}]{1,6}(?:省|市|区|县|州|盟|旗)$/u.test(w);
+  return words.filter(place).length / words.length >= 0.8;
+}
