@@ -1,7 +1,8 @@
 /**
  * Scores the parser on the published-forms corpus (test/fixtures/published/):
- *   npx tsx bench/forms-score.ts [--verbose] [--only FILE_SUBSTRING] [--json]
- * Prints one row per text and the totals issue 10 is judged on.
+ *   npx tsx bench/forms-score.ts [-v] [--only TEXT] [--batch N] [--dir PATH] [--json]
+ * Prints one row per text and the totals issue 10 is judged on. Not part of
+ * `npm run bench`: it measures reading quality, not speed.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -38,7 +39,7 @@ function row(t: TextScore): string {
   return cells.join(' ');
 }
 
-export function formatScore(score: CorpusScore, verbose: boolean): string {
+function formatScore(score: CorpusScore, verbose: boolean): string {
   const lines = [
     `${'file'.padEnd(40)} ${'acc'.padEnd(4)} ${'kind'.padEnd(5)} ${'region'.padEnd(7)} ${'period'.padEnd(7)} ${'owners'.padEnd(7)} ${'invented'.padEnd(10)} got`,
   ];

@@ -62,6 +62,8 @@ export const CATEGORIES: Record<CategoryKey, CategoryInfo> = {
     keywords: {
       垃圾短信: 8, 垃圾短彩信: 9, 骚扰电话: 8, 骚扰号码: 8, 骚扰: 4, '12321': 6, 不良信息: 6, 响一声: 6,
       语音群呼: 6, 一键封堵: 5, 拦截: 3, 违规网站: 5, 谢绝来电: 6, 来电管家: 6,
+      // 12321 takes reports of apps too ("受理不良应用举报27815件次"): a report count is this topic.
+      举报: 2, 不良应用: 6, App举报: 6, APP举报: 6, 应用举报: 6,
     },
   },
   complaint_channels: {
@@ -69,7 +71,7 @@ export const CATEGORIES: Record<CategoryKey, CategoryInfo> = {
     emoji: '☎️',
     scope: 'any',
     keywords: {
-      客服热线: 5, 投诉渠道: 6, 申诉渠道: 6, '10000号': 5, '10086': 4, '10010': 4, '10099': 4, 热线: 2,
+      客服热线: 5, 客户服务热线: 6, 服务热线: 4, 投诉渠道: 6, 申诉渠道: 6, '10000号': 5, '10086': 4, '10010': 4, '10099': 4, 热线: 2,
       投诉处理: 4, 首问负责: 6, 投诉响应: 5, 处理流程: 3, 先承诺: 5, 远柜专席: 5, 远程柜台: 5,
     },
   },
@@ -88,6 +90,8 @@ export const CATEGORIES: Record<CategoryKey, CategoryInfo> = {
       被举报: 2, 申诉率: 6, 百万用户: 5, 被申诉: 6, 申诉量: 5, 申诉: 3,
       // The longest keyword wins where they overlap: a carrier's 用户申诉率 must not fall to the province-only 用户申诉.
       用户申诉率: 8, 有效申诉: 7, 用户申诉量: 8,
+      // "服务类问题占比48.2%": the breakdown of complaints by kind of problem.
+      问题占比: 4,
     },
   },
   emergency: {
@@ -186,7 +190,7 @@ export const CATEGORIES: Record<CategoryKey, CategoryInfo> = {
     scope: 'province',
     keywords: {
       申诉受理中心: 8, 受理用户申诉: 10, 用户申诉: 6, 申诉: 4, 和解: 5, 调解: 4, 咨询: 2, 回访: 3,
-      申告率: 6, 办结率: 6, 满意率: 4, 百万用户: 5, 有效申诉: 8, 用户申诉率: 9, 用户申诉量: 9,
+      申告率: 6, 办结率: 6, 满意率: 4, 百万用户: 5, 有效申诉: 8, 用户申诉率: 9, 用户申诉量: 9, 问题占比: 4,
     },
   },
   /** 移动转售 (MVNO) resellers: companies bulletins report on beside the carriers, never carriers themselves. */

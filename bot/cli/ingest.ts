@@ -5,12 +5,13 @@ import { ingestFile } from '../../knowledge/ingest/ingest.ts';
 import { NotABulletinError } from '../../knowledge/ingest/parse-bulletin.ts';
 import { UnreadableSourceError } from '../../knowledge/ingest/read-source.ts';
 import { regionIndex } from '../../knowledge/regions.ts';
-import { LowdbKnowledgeStore } from '../../knowledge/store/store.ts';
 import { htmlToPlain } from '../terminal.ts';
 import { cliConfig, fail } from './cli-config.ts';
+import { cliKnowledgeStore } from './knowledge-store.ts';
 
 const USAGE = `用法 / usage: npm run ingest -- FILE... [--max-size 5MB]
-  把通告(.txt、.md、.html、.htm,UTF-8 或 GBK;.pdf 文字版;.docx)加入知识库(DATA_DIR)。`;
+  把通告(.txt、.md、.html、.htm,UTF-8 或 GBK;.pdf 文字版;.docx)加入知识库:
+  设置了 DATABASE_URL 时加入该数据库(与机器人读取的一致),否则加入 DATA_DIR。`;
 
 /**
  * `npm run ingest -- FILE...`: each file is its own transaction, so a bad
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
     else files.push(a);
   }
   const config = cliConfig(maxSize ? { INGEST_MAX_BYTES: maxSize } : {});
-  const store = new LowdbKnowledgeStore(config.DATA_DIR);
+  const store = await cliKnowledgeStore(config);
   const regions = regionIndex();
   let failed = 0;
   for (const [i, file] of files.entries()) {

@@ -3,6 +3,7 @@ import { CATEGORIES } from '../../knowledge/categories.ts';
 import { KnowledgeBase } from '../../knowledge/knowledge-base.ts';
 import { DamagedFileError, LowdbKnowledgeStore } from '../../knowledge/store/store.ts';
 import { cliConfig, fail } from './cli-config.ts';
+import { cliKnowledgeStore } from './knowledge-store.ts';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,12 +14,14 @@ import type { Config } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { PostgresStateStore } from '../state-store-postgres.ts';
 import { StateStore } from '../state-store.ts';
+import { PostgresWatchState } from '../watch-state-postgres.ts';
+import { LowdbWatchState } from '../watch-state.ts';
 
 const USAGE = `用法 / usage:
   npm run kb -- export   整个知识库(通告、运营商、记录)以 JSON 输出到 stdout
   npm run kb -- stats    统计数字
   npm run kb -- migrate-to-postgres
-                         把 DATA_DIR 的知识库、通告原文和订阅状态复制到 DATABASE_URL 指向的空数据库,
+                         把 DATA_DIR 的知识库、通告原文、订阅状态和来源关注记录复制到 DATABASE_URL 指向的空数据库,
                          并逐项核对数量;DATA_DIR 中的 JSON 文件保持不变`;
 
 async function main(): Promise<void> {
@@ -26,7 +29,7 @@ async function main(): Promise<void> {
   if (command !== 'export' && command !== 'stats' && command !== 'migrate-to-postgres') fail(USAGE);
   const config = cliConfig();
   if (command === 'migrate-to-postgres') return migrateToPostgres(config);
-  const store = config.DATABASE_URL ? await databaseKnowledge(config.DATABASE_URL) : new LowdbKnowledgeStore(config.DATA_DIR);
+  const store = await cliKnowledgeStore(config);
   let kb: KnowledgeBase;
   try {
     kb = new KnowledgeBase(await store.load());
@@ -57,13 +60,6 @@ async function main(): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-/** With DATABASE_URL the bots read the database, so export and stats do too; a CLI's pool lets the process end when idle. */
-async function databaseKnowledge(url: string): Promise<PostgresKnowledgeStore> {
-  const pool = openPool(url, { max: 2, allowExitOnIdle: true });
-  await migrate(pool);
-  return new PostgresKnowledgeStore(pool, url);
-}
-
 /**
  * Copies DATA_DIR into an empty database and compares what is there
  * afterwards with what the files hold. The files are only read: the state
@@ -84,10 +80,14 @@ async function migrateToPostgres(config: Config): Promise<void> {
   const copy = await mkdtemp(join(tmpdir(), 'cw-state-copy-'));
   const pool = openPool(url, { max: 2 });
   try {
-    for (const name of ['state.json', 'state.json.bak', 'state.journal']) await copyFile(join(config.DATA_DIR, name), join(copy, name)).catch(() => undefined);
+    for (const name of ['state', 'watch'].flatMap((n) => [`${n}.json`, `${n}.json.bak`, `${n}.journal`])) {
+      await copyFile(join(config.DATA_DIR, name), join(copy, name)).catch(() => undefined);
+    }
     const state = new StateStore(copy);
+    const watch = new LowdbWatchState(copy);
     try {
       await state.open();
+      await watch.open();
     } catch (e) {
       if (e instanceof DamagedFileError) fail(`状态文件损坏,未迁移:${e.message}`);
       throw e;
@@ -97,8 +97,11 @@ async function migrateToPostgres(config: Config): Promise<void> {
     const shared = new PostgresStateStore(pool, url, createLogger('silent'));
     const before = await knowledge.load();
     const stateBefore = await shared.counts();
-    if (before.bulletins.length || before.facts.length || stateBefore.active + stateBefore.ended + stateBefore.runs > 0) {
-      fail(`数据库 ${describeDatabase(url)} 不是空的(已有通告或订阅),未迁移。请换一个新建的数据库。`);
+    const watchedSources = new PostgresWatchState(pool);
+    const watchBefore = await watchedSources.counts();
+    const watchHeld = watchBefore.sources + watchBefore.seen + watchBefore.added + watchBefore.removed;
+    if (before.bulletins.length || before.facts.length || stateBefore.active + stateBefore.ended + stateBefore.runs > 0 || watchHeld > 0) {
+      fail(`数据库 ${describeDatabase(url)} 不是空的(已有通告、订阅或来源关注记录),未迁移。请换一个新建的数据库。`);
     }
     for (const s of sources) await knowledge.saveSource(s.name.replace(/\.txt$/, ''), s.text);
     await knowledge.update((d) => {
@@ -110,6 +113,10 @@ async function migrateToPostgres(config: Config): Promise<void> {
     const digests = Object.fromEntries(runs.flatMap((r) => r.deliveries.map((d) => [d.digest, state.digest(d.digest) ?? []])));
     const subs = state.allSubscriptions();
     const counts = await shared.importState({ subscriptions: subs, runs, digests, totals: state.totals() });
+    // Without the watcher's memory every source would be taken as new and re-baselined, its news since then missed.
+    const watched = watch.contents();
+    const watchCounts = await watchedSources.importState(watched);
+    const watchedKeys = Object.keys(watched.sources);
     const back = await new PostgresKnowledgeStore(pool, url).load();
     const sameIds = (a: ReadonlyArray<{ id: string }>, b: ReadonlyArray<{ id: string }>): boolean =>
       a.length === b.length && new Set([...a, ...b].map((x) => x.id)).size === a.length;
@@ -123,6 +130,10 @@ async function migrateToPostgres(config: Config): Promise<void> {
       ['未完成的推送', runs.length, counts.runs],
       ['其中的摘要投递', runs.reduce((n, r) => n + r.deliveries.length, 0), counts.deliveries],
       ['累计发送消息', state.totals().messagesSent, counts.messagesSent],
+      ['关注的来源', watchedKeys.length, watchCounts.sources],
+      ['来源中已见的链接', watchedKeys.reduce((n, k) => n + new Set(watched.sources[k]!.seen).size, 0), watchCounts.seen],
+      ['添加的来源', watched.added.length, watchCounts.added],
+      ['移除的来源', watched.removed.length, watchCounts.removed],
     ];
     const bad = checks.filter(([, a, b, same]) => a !== b || same === false);
     const lines = checks.map(([what, a, b, same]) => `  ${a === b && same !== false ? '✓' : '✗'} ${what}:文件 ${a} · 数据库 ${b}`);

@@ -20,6 +20,12 @@ export interface Placement {
 
 /** Things only the regulator reports: the appeal centre's caseload, its breakdown of all appeals, and province-wide user totals. */
 const PROVINCE_SIGNAL = /申诉受理中心|申诉受理机构|受理(?:用户)?申诉\d|全省电话用户|用户总数|基础电信企业|各电信企业|申诉总量|申诉内容看|申诉类型看/;
+/**
+ * The appeal centre as the agent, not the speaker: "被江西省电信用户申诉受理中心转办申诉1284件",
+ * "经省申诉受理中心转来的申诉", "申诉受理中心受理涉及我公司的申诉". In a carrier's own text these
+ * are the carrier's appeals.
+ */
+const HANDLED_BY_CENTRE = /被[^,。;]{0,24}?(?:申诉受理中心|申诉受理机构)|(?:申诉受理中心|申诉受理机构)[^,。;]{0,4}?转(?:办|来|交|派)|(?:涉及|针对)?(?:我公司|本公司|我司|本企业)/;
 /** How near the start a carrier's name must be for the paragraph to be about that carrier. */
 export const SUBJECT_WINDOW = 12;
 
@@ -139,7 +145,8 @@ export function attribute(
       }
       continue;
     }
-    if (named.length === 0 && PROVINCE_SIGNAL.test(p.text)) {
+    const carrierVoice = opening !== undefined && opening !== REGION_OWNER;
+    if (named.length === 0 && PROVINCE_SIGNAL.test(p.text) && !(carrierVoice && HANDLED_BY_CENTRE.test(p.text))) {
       owners.set(p.n, { owner: REGION_OWNER, how: 'province' });
       continue;
     }

@@ -36,6 +36,12 @@ const REGULATOR = /(工业和信息化部|工信部|信息产业部|[\p{Script=H
 /** Document numbers: 工信部信管函〔2024〕299号, 浙通管服[2024]86号. */
 const DOC_NUMBER = /^\S{0,16}[〔\[(]\s*\d{4}\s*[〕\])]\s*\d{1,4}\s*号$/;
 const DATE_LINE = /^(?:(?:19|20)\d{2}|[〇零○一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月\s*(?:[\d一二三四五六七八九十]{1,3}\s*日)?$|^\d{4}-\d{1,2}-\d{1,2}$/;
+/** A lead that speaks of the bulletin's release in the third person: 工业和信息化部日前通报了…, 近日发布了…. */
+const RETOLD = /(?:日前|近日|近期|今天|今日)[^。,]{0,6}(?:发布|通报|公布)了/;
+/** A bulletin speaking of its own office (我局近日通报了…) is no story. */
+function retold(lead: string): boolean {
+  return RETOLD.test(lead) && !/我局|本局|我部|本部|我厅/.test(lead);
+}
 const BYLINE = /^(?:本报)?(?:记者|通讯员)|^(?:文|图)[/:]|^(?:新华社|中新社|人民网|央广网)\S{0,12}电/;
 /** A title that only says what the document is, with its serial: 信息产业部通告2008年第3号, 通告. */
 const GENERIC_TITLE = new RegExp(`^(?:(?:中华人民共和国)?(?:工业和信息化部|工信部|信息产业部|\\S{2,12}?通信管理局))?\\s*(?:通告|公告)\\s*(?:${SERIAL})?$`);
@@ -74,6 +80,12 @@ function titleLike(t: string): boolean {
   return t.length <= 80 && !/[。;]$/.test(t) && !/[:]$/.test(t) && !/。./.test(t);
 }
 
+/** "申诉率持续走低 宽带问题占比上升" under "浙江通报上半年电信服务质量", with the story's lead after it. */
+function isSecondHeadline(line: string, after: string | undefined): boolean {
+  if (line.length > 30 || /[。,;:!?]/.test(line) || isPreamble(line) || BYLINE.test(line) || /通告|通报|公告|报告/.test(line)) return false;
+  return after !== undefined && after.length >= 40 && /[。]/.test(after);
+}
+
 /** "浙江省通信管理局关于…", "信息产业部通告…": the issuer a title starts with. */
 export function issuerInTitle(title: string): string | undefined {
   const m = /^(?:中华人民共和国)?(工业和信息化部|工信部|信息产业部|[\p{Script=Han}]{2,12}?通信管理局)(?:关于|通告|公告|通报|发布|公布)/u.exec(title);
@@ -100,7 +112,12 @@ export function readHead(paragraphs: readonly Paragraph[], meta: PageMeta = { ne
   const first = paragraphs[i];
   if (!first) return { refusal: '只找到文号、日期等版头,没有找到标题和正文' };
   const opening = paragraphs.slice(0, 8).map((p) => p.text).join('\n');
-  const newsCue = NEWS_MARKERS.test(opening) || meta.newsroom || Boolean(meta.author) || (meta.source !== undefined && isNewsOutlet(meta.source));
+  const newsCue =
+    NEWS_MARKERS.test(opening) ||
+    meta.newsroom ||
+    Boolean(meta.author) ||
+    (meta.source !== undefined && isNewsOutlet(meta.source)) ||
+    retold(paragraphs[i + 1]?.text ?? '');
 
   if (!titleLike(first.text)) return leadHead(first, issuer);
 
@@ -129,20 +146,23 @@ export function readHead(paragraphs: readonly Paragraph[], meta: PageMeta = { ne
   }
   const sub = paragraphs[j];
   if (sub && /^[—-]{1,2}/.test(sub.text)) titleParts.push(sub);
-  const title = cleanTitle(titleParts.map((p) => p.text).join(''));
+  // A newspaper's two-line headline: a short second line, then the story.
+  else if (sub && newsCue && titleParts.length === 1 && isSecondHeadline(sub.text, paragraphs[j + 1]?.text)) titleParts.push(sub);
+  const title = cleanTitle(titleParts.map((p) => p.text).join(titleParts.length === 2 && !/^[—-]/.test(titleParts[1]!.text) ? ' ' : ''));
   const mainLine = cleanTitle(titleParts[0]!.text);
   issuer = issuerInTitle(mainLine) ?? issuer;
 
   let kind: BulletinKind;
   // 工信部发布2024年第三季度电信服务质量通告, under a reporter's byline, is a story about the bulletin.
-  const headline = newsCue && /(?<!关于)(?:发布|公布)|出炉|显示|解读|获悉/.test(mainLine);
+  // A colon inside the title is a newsroom's (工信部:…, …通报:湖北移动申诉率最低); a bulletin's title has none.
+  const headline = newsCue && /(?<!关于)(?:发布|公布)|出炉|显示|解读|获悉|[:]\s*\S/.test(mainLine);
   if ((OFFICIAL_TITLE.test(mainLine) || GENERIC_TITLE.test(mainLine)) && !headline) kind = 'official';
   // The 12321 centre's own reviews: 12321举报中心2023年第四季度垃圾信息举报受理情况.
   else if (/12321/.test(mainLine) && !newsCue) kind = 'official';
   else if (REPORT_TITLE.test(title) && !newsCue) kind = 'carrier_report';
   else if (newsCue || /[—-]{2}/.test(title)) kind = 'news';
   // 北京市通信管理局通报2024年第三季度电信服务质量情况: the regulator's own release.
-  else if (issuerInTitle(mainLine) && /服务质量|申诉/.test(mainLine)) kind = 'official';
+  else if (issuerInTitle(mainLine) && /服务质量|申诉/.test(mainLine) && !/[:]\s*\S/.test(mainLine)) kind = 'official';
   else kind = 'news';
   return { head: { title, titleParagraphs: titleParts.map((p) => p.n), kind, ...(issuer ? { issuer } : {}), fromLead: false } };
 }

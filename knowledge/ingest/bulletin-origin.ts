@@ -1,16 +1,19 @@
 import type { RegionIndex } from '../regions.ts';
 import type { BulletinKind, Period, Region, SourceHints } from '../schema.ts';
-import { periodFromBody, regionOfTitle, regulatorFullName, regulatorNamed, type DocumentHead } from './bulletin-meta.ts';
+import { isNewsOutlet, periodFromBody, regionOfTitle, regulatorFullName, regulatorNamed, type DocumentHead } from './bulletin-meta.ts';
 import type { PageMeta } from './noise.ts';
 import type { Paragraph } from './paragraphs.ts';
 import {
   datelineOf,
   explicitPeriod,
+  openingPeriod,
   parsePeriod,
+  periodOfSerial,
   periodsIn,
   publicationOf,
   relativePeriod,
   resolveRelative,
+  serialOf,
   statedPeriod,
 } from './period.ts';
 
@@ -137,7 +140,14 @@ export function readIssuer(
   const { head, paragraphs, meta, regions } = ctx;
   const opening = paragraphs.slice(0, 6).map((p) => p.text).join('\n');
   if (kind === 'carrier_report' && carrierLegalName) return carrierLegalName;
-  if (kind === 'news') return byline ?? meta.author ?? meta.source ?? outletOfLead(opening) ?? head.issuer ?? '新闻报道';
+  if (kind === 'news') {
+    // A story is issued by its outlet (the masthead, the site, 据X, X讯), with the reporter its byline names;
+    // a reporter alone only when no outlet is named.
+    const site = meta.source && !/^本(?:站|网)|^(?:网站|原创|转载)$/.test(meta.source) ? meta.source : undefined;
+    const outlet = site ?? outletOfLead(opening);
+    if (outlet) return byline ? `${outlet} ${byline}` : outlet;
+    return byline ?? meta.author ?? head.issuer ?? '新闻报道';
+  }
   if (/12321/.test(head.title) || (/垃圾信息|不良信息/.test(head.title) && /12321/.test(opening))) return SPAM_CENTRE;
   const same = (name: string | undefined): string | undefined => {
     if (!name) return undefined;
@@ -156,10 +166,24 @@ export function readIssuer(
   return p ? `${p.name}通信管理局` : '通信管理局';
 }
 
-/** "据工信微报,…", "据人民网报道": the outlet a story credits. */
+/**
+ * "据工信微报,…", "据人民网报道", "通信产业网讯 …": the outlet a story credits. Only an
+ * organisation: 据了解 / 据悉 / 据统计 name no one.
+ */
 function outletOfLead(text: string): string | undefined {
-  const m = /(?:^|\n)据([\p{Script=Han}A-Za-z0-9]{2,12}?)(?:消息|报道|发布|微信公众号)?[,,]/u.exec(text);
-  return m?.[1];
+  const credited = /(?:^|\n)据([\p{Script=Han}A-Za-z0-9]{2,12}?)(?:消息|报道|发布|微信公众号)?[,,]/u.exec(text)?.[1];
+  if (credited && isOrganisation(credited)) return credited;
+  // 本报讯 names the masthead, which the page head carries, not the lead.
+  const wire = /(?:^|\n)([\p{Script=Han}A-Za-z0-9]{2,12}?)讯[\s(]/u.exec(text)?.[1];
+  if (wire && wire !== '本报' && isOrganisation(wire)) return wire;
+  // 【通信产业网】, 【环球网科技综合报道】: the outlet in brackets before the lead.
+  const bracketed = /(?:^|\n)【([\p{Script=Han}A-Za-z0-9]{2,12}?)(?:讯|消息|综合报道|报道)?】/u.exec(text)?.[1];
+  return bracketed && isOrganisation(bracketed) ? bracketed : undefined;
+}
+
+/** A newsroom, a regulator, the 12321 centre or a carrier group: who can issue a story or a bulletin. */
+function isOrganisation(name: string): boolean {
+  return isNewsOutlet(name) || /通信管理局|工业和信息化部|工信部|信息产业部|12321|中国(?:移动|联通|电信|广电|铁塔)|微报|公众号|站$/.test(name);
 }
 
 export type PeriodReading = { period: Period } | { refusal: string };
@@ -180,7 +204,10 @@ export function readPeriod(ctx: Pick<OriginContext, 'head' | 'paragraphs' | 'met
   const titleYear = parsePeriod(head.title);
   const stated = statedPeriod(lead);
   if (stated && (!titleYear || titleYear.year === stated.year)) return { period: stated };
-  if (titleYear) return { period: titleYear };
+  if (titleYear) {
+    const part = openingPeriod(rest.slice(0, 3).map((p) => p.text), rest.map((p) => p.text));
+    return { period: part ? part.part(titleYear.year) : titleYear };
+  }
 
   const near = [head.title, ...rest.slice(0, 4).map((p) => p.text)].join('\n');
   const rel = relativePeriod(near);
@@ -194,6 +221,9 @@ export function readPeriod(ctx: Pick<OriginContext, 'head' | 'paragraphs' | 'met
     // A year the text states elsewhere, with the same part of the year, is no guess.
     const sameElsewhere = periodsIn(rest.map((p) => p.text).join('\n')).find((f) => f.explicit && JSON.stringify(rel.part(f.period.year)) === JSON.stringify(f.period));
     if (sameElsewhere) return { period: sameElsewhere.period };
+    // No date, but a serial number (2023年第3号, in the title or a line of its own) says the year.
+    const serial = [head.title, ...paragraphs.slice(0, 6).filter((p) => p.text.length <= 24).map((p) => p.text)].map(serialOf).find(Boolean);
+    if (serial) return { period: periodOfSerial(rel, serial) };
     return { refusal: `无法判断年份:文中只写了“${rel.words}”,没有写明是哪一年,也没有日期行或发布日期。请在文中补上年份(如“2025年第一季度”)后再导入` };
   }
   const fallback = periodFromBody(rest.map((p) => p.text).join('\n'));

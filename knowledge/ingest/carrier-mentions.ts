@@ -11,8 +11,14 @@ export interface Mention {
   start: number;
   end: number;
   ref: CarrierRef;
-  /** legal: 中国移动通信集团吉林有限公司 / 中国电信十堰分公司; short: 吉林移动; declared: a (简称"X") alias. */
-  form: 'legal' | 'short' | 'declared';
+  /**
+   * legal: 中国移动通信集团吉林有限公司 / 中国电信十堰分公司; short: 吉林移动; declared: a (简称"X") alias;
+   * local: 省电信公司, 移动公司 — the company of the area the text speaks for, which only its reader knows
+   * (found only when asked for, see FindOptions).
+   */
+  form: 'legal' | 'short' | 'declared' | 'local';
+  /** For a local mention: the level its words name (省电信公司 → 省), or none for a bare 移动公司. */
+  level?: '省' | '市' | '区';
   text: string;
   /** The alias this mention declares with (简称"X") right after it. */
   declares?: string;
@@ -62,7 +68,7 @@ const SHORT_WORDS: Array<[GroupId, string, string]> = [
   [
     'ct',
     '电信',
-    '服务|用户|业务|行业|企业|条例|市场|网(?!上营业厅|厅)|诈骗|设施|设备|运营|管理|监管|基础|领域|资费|普遍|消费|技术|工程|产业|申诉(?!率|量|件|数|占比)|终端|号码|码号|监督|主管|业|局|事业|建设|安全|经营|增值|法|运营商|网络',
+    '服务|用户|业务|行业|企业|条例|市场|网(?!上营业厅|厅)|诈骗|设施|设备|运营|管理|监管|基础|领域|资费|普遍|消费|技术|工程|产业|申诉(?![\\d\\s]|率|量|件|数|占比|人次|总量|同比|环比|较|比|共|为|达|中(?!心))|终端|号码|码号|监督|主管|业|局|事业|建设|安全|经营|增值|法|运营商|网络',
   ],
   ['cbn', '广电', '总局|局|厅|部门|行业|系统|节目|媒体|视听|领域|事业|业|部'],
   ['cbn', '有线', '电视|宽带|通信|电话|接入|用户|数字|广播|连接|网|无线|传输|耳机'],
@@ -87,8 +93,30 @@ function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** 中国移动 … and the press's 中移动/中联通/中电信 (only as a word of their own: 其中电信用户 is not one). */
-const BARE_GROUP = /(?:中国|(?<!\p{Script=Han})中(?=移动|联通|电信))(移动|联通|电信|广电|铁塔|铁通|网通)(?:集团)?/gu;
+/**
+ * 中国移动 … and the press's 中移动/中联通/中电信: only as a word of their own, or
+ * after 其中 ("其中中电信为…"); 其中电信用户 is not one.
+ */
+const BARE_GROUP = /(?:中国|(?:(?<!\p{Script=Han})|(?<=其中))中(?=移动|联通|电信))(移动|联通|电信|广电|铁塔|铁通|网通)(?:通信集团公司|通信集团|集团公司|集团|通信公司|公司)?/gu;
+/** "联通云南分公司", "移动吉林公司": the group word first, then the region, then a company suffix. */
+const GROUP_FIRST = /(移动|联通|电信|广电|铁塔|铁通|网通)(?=\p{Script=Han}{2})/gu;
+/**
+ * "省电信公司", "市移动分公司", and a bare "移动公司": a regulator's way of naming the
+ * companies of its own area. Only as a name of its own (after punctuation or a word
+ * that introduces a subject): 各电信公司, 基础电信公司 are all companies, not one.
+ */
+const LOCAL_NAME = /(?<=^|[\s\p{P}]|涉及|其中|针对|关于|对|和|与|及|由|是)(?:本(?=[省市区]))?([省市区])?(移动|联通|电信|铁通|广电|网通)(分公司|公司)?/gu;
+/**
+ * What may follow 省电信 / 市移动 written without 公司 for it to name a company: a list
+ * ("省电信、省移动"), or the company as subject ("省移动被申诉", "省联通的申诉量"). 全省电信申诉量
+ * is the province's; 全 never starts a local name.
+ */
+const LOCAL_WITHOUT_SUFFIX = /^(?:[、和及与](?:[省市区])?(?:移动|联通|电信|铁通|广电|网通)|被|的|为|分别|申诉率|申诉量|共)/;
+
+export interface FindOptions {
+  /** Also find local names (省电信公司, 移动公司), for a caller that knows whose area the text speaks for. */
+  local?: boolean;
+}
 const GROUP_OF_BARE: Record<string, GroupId> = { 移动: 'cm', 联通: 'cu', 电信: 'ct', 广电: 'cbn', 铁塔: 'tower', 铁通: 'ctt', 网通: 'cnc' };
 
 const LEGAL_SUFFIX = /^(?:网络股份有限公司|网络有限公司|股份有限公司|有限公司|省分公司|市分公司|分公司|公司)/;
@@ -141,7 +169,7 @@ export class MentionFinder {
     return undefined;
   }
 
-  find(text: string, declared: ReadonlyMap<string, CarrierRef> = new Map()): Mention[] {
+  find(text: string, declared: ReadonlyMap<string, CarrierRef> = new Map(), options: FindOptions = {}): Mention[] {
     const mentions: Mention[] = [];
     const taken = new Uint8Array(text.length);
     const claim = (m: Mention): void => {
@@ -182,6 +210,17 @@ export class MentionFinder {
       const group = GROUP_OF_BARE[m[1]!];
       if (group) claim({ start: m.index, end: m.index + m[0].length, ref: { group }, form: 'short', text: m[0] });
     }
+    // "联通云南分公司": an old-style branch name, group word first; not after a region ("云南联通昆明分公司" is 云南联通's).
+    for (const m of text.matchAll(GROUP_FIRST)) {
+      if (m.index > 0 && this.regionBefore(text, m.index)) continue;
+      const at = m.index + m[0].length;
+      const name = this.regionAt(text, at);
+      const suffix = name ? LEGAL_SUFFIX.exec(text.slice(at + name.length)) : null;
+      const region = name && suffix ? this.combine(name) : undefined;
+      if (!region || !suffix) continue;
+      const end = at + name!.length + suffix[0].length;
+      claim({ start: m.index, end, ref: { group: groupOfWord(m[1]!), region }, form: 'short', text: text.slice(m.index, end) });
+    }
     // Declared aliases before short names: a document's own 简称 is the most specific name it uses.
     for (const [alias, ref] of [...declared].sort((a, b) => b[0].length - a[0].length)) {
       let from = 0;
@@ -200,6 +239,8 @@ export class MentionFinder {
       // "福建移动用户申诉率": a branch's own measure when the place is its short name; "福建省电信用户申诉受理中心" is the industry.
       const ownMeasure = Boolean(name && !/[省市区州盟县]$/.test(name) && USER_MEASURE.test(text.slice(after)));
       if (!ownMeasure && this.industryUse(m[0], text.slice(after))) continue;
+      // "云南省电信申诉486件" is the province's telecoms appeals; "上海电信申诉486人次" is the branch's.
+      if (name && /[省市区]$/.test(name) && /^申诉/.test(text.slice(after))) continue;
       const region = name ? this.combine(name) : undefined;
       if (!name || !region) continue;
       const office = OFFICE_SUFFIX.exec(text.slice(after))![0];
@@ -233,6 +274,20 @@ export class MentionFinder {
       // Alone, only as the subject of a carrier's own measure: "其中移动申诉率降幅最大".
       if (list.length < 2 && !CARRIER_MEASURE.test(rest)) continue;
       for (const w of list) claim({ start: w.start, end: w.end, ref: { group: w.group }, form: 'short', text: text.slice(w.start, w.end) });
+    }
+    if (options.local) {
+      for (const m of text.matchAll(LOCAL_NAME)) {
+        // "云南省电信公司" was claimed above as 云南电信; a place name before 省 is never a local name.
+        if (m[1] && m.index > 0 && this.regionBefore(text, m.index + 1)) continue;
+        if (!m[3]) {
+          const rest = text.slice(m.index + m[0].length);
+          // Without 公司 only 省电信 / 市移动 (a bare 电信 is the industry) in a company's place.
+          if (!m[1] || !LOCAL_WITHOUT_SUFFIX.test(rest) || this.industryUse(m[2]!, rest)) continue;
+        }
+        const local: Mention = { start: m.index, end: m.index + m[0].length, ref: { group: groupOfWord(m[2]!) }, form: 'local', text: m[0] };
+        if (m[1]) local.level = m[1] as '省' | '市' | '区';
+        claim(local);
+      }
     }
     return mentions.sort((a, b) => a.start - b.start);
   }

@@ -1,7 +1,8 @@
 import { classify } from '../categories.ts';
 import type { CategoryId, Fact, Figure, Region } from '../schema.ts';
 import { REGION_OWNER, type Placement } from './attribution.ts';
-import { carrierIdOf, type MentionFinder, type CarrierRef } from './carrier-mentions.ts';
+import { regionIndex } from '../regions.ts';
+import { carrierIdOf, type MentionFinder, type CarrierRef, type Mention } from './carrier-mentions.ts';
 import { locateFigures, type LocatedFigure } from './figures.ts';
 import { endsOpen, NUMBERED_HEADING } from './paragraphs.ts';
 import { clauseSpans, splitSentences } from './sentences.ts';
@@ -64,13 +65,16 @@ export function buildFacts(placements: readonly Placement[], ctx: FactContext): 
     const excerpt = p.text.slice(0, EXCERPT) + (p.text.length > EXCERPT ? '…' : '');
     /** Figures of the paragraph so far: a sentence that names only its carrier ("黑龙江电信为4.18…") measures what they did. */
     const prior: Figure[] = [];
+    /** The category of the paragraph's last fact: a sentence with figures and no topic words of its own continues it. */
+    let running: CategoryId | undefined;
     sentences.forEach((sentence, i) => {
       // The lead sentence sets the topic for the rest, not for itself.
       const inherited = (i > 0 ? lead : undefined) ?? section;
       const pieces = splitByCarrier(sentence, p.owner, ctx, prior);
       prior.push(...pieces.flatMap((x) => x.figures));
       // A clause cut out of a sentence ("其中重庆移动13件") keeps the sentence's topic.
-      const sentenceTopic = pieces.length > 1 ? classify(sentence, 'province') : undefined;
+      // Resellers named beside the carriers ("…中国联通占25.6%,移动转售企业占6.8%") do not make the carriers' clauses about resale.
+      const sentenceTopic = pieces.length > 1 ? classify(sentence.replace(RESALE_WORDS, ''), 'province') : undefined;
       pieces.forEach((piece, j) => {
         // A clause cut out of a sentence loses its trailing comma; a whole sentence keeps its ending.
         const text = pieces.length > 1 ? piece.text.replace(/[,;:]$/, '') : piece.text;
@@ -81,12 +85,21 @@ export function buildFacts(placements: readonly Placement[], ctx: FactContext): 
         const weak = classify(text, pieceLevel);
         const own = sentenceTopic ?? inherited;
         const topic = own && pieceLevel === 'carrier' ? carrierTopic(own) : own;
+        // A regulator counting a carrier's cases without naming them ("涉及云南电信96件") counts its complaints.
+        const carrierCount = ctx.official && pieceLevel === 'carrier' ? 'complaint_stats' : undefined;
         const category = figures.length
-          ? (weak ?? topic)
+          ? (weak ??
+            topic ??
+            (running && pieceLevel === 'carrier' ? carrierTopic(running) : running) ??
+            // "我公司移动电话用户达到1214万户": words of a province's statistics, said of one carrier.
+            (pieceLevel === 'carrier' ? provinceWordsForCarrier(text) : undefined) ??
+            carrierCount)
           : (classify(text, pieceLevel, MIN_SCORE_WITHOUT_FIGURES) ?? (weak && weak === topic ? weak : undefined));
         if (!category) return;
         if (!figures.length && isAddressee(text)) return;
-        if (i === 0 && sentences.length > 1 && text.length <= LEAD_MAX && !figures.length) return;
+        // A carrier's clause cut out of the lead ("…渠道投诉:中国电信客户服务热线10000;") says something of its own.
+        if (i === 0 && sentences.length > 1 && text.length <= LEAD_MAX && !figures.length && (pieces.length === 1 || j === 0)) return;
+        running = category;
         const cut = i === sentences.length - 1 && j === pieces.length - 1 && endsOpen(piece.text);
         // A short unfinished line with no figures is a subhead or caption, not a statement.
         if (cut && text.length <= LEAD_MAX && !figures.length) return;
@@ -112,6 +125,12 @@ function carrierTopic(category: CategoryId): CategoryId | undefined {
   return category === 'province_users' ? undefined : category;
 }
 
+/** A carrier's own user counts are its profile (企业概况), as the province's are the province's user totals. */
+function provinceWordsForCarrier(text: string): CategoryId | undefined {
+  const category = classify(text, 'province');
+  return category === 'province_users' ? 'profile' : category ? carrierTopic(category) : undefined;
+}
+
 /**
  * The addressee line of a bulletin ("中国电信…甘肃分公司(以下简称甘肃电信)、…,各移动通信转售企业:"):
  * a list of names, not a statement.
@@ -129,10 +148,18 @@ function isAddressee(text: string): boolean {
 const AUTHORITY_SOURCE = /^(?:[^,。]{0,12},)?据[^,。]{2,30}?(?:局|厅|委员会|委|部|办公室|中心|研究院)(?:的)?(?:统计|数据|消息|通报|监测)/;
 /** Words that widen a clause to a whole area: what follows is about the area, not the carrier named before. */
 const SCOPE = /^(?:截至[^,]{0,12},)?(全国|全省|全区|全市|全行业|行业|我省|我市|我区)/;
+const RESALE_WORDS = /移动(?:通信)?转售(?:企业|业务)?|转售企业|虚拟运营商/g;
+/** Words that introduce what a clause is about: "涉及上海移动的申诉…", "针对中国联通…", "对移动转售企业…". */
+const ABOUT = '(?:涉及|针对|对于|关于|有关|对)?';
 /** Subjects that are not carriers: 移动转售 resellers, or all companies at once. In a regulator's text they are its own statistics. */
-const OTHER_SUBJECT = /^(?:[^,]{0,8},)?(?:移动(?:通信)?转售企业|转售企业|虚拟运营商|各(?:基础)?电信(?:运营)?企业|各企业|各运营商|其他企业|其余企业|其他运营商|其他)/;
-/** Words that may come before a clause's subject: "其中,浙江移动…", "同时,陕西联通…". */
-const LEAD_IN = /^(?:其中|同时|此外|另外|分企业看|从企业看|具体来看|截至[^,]{0,12}|[一二三四五六七八九十]是)[,:]?/;
+const OTHER_SUBJECT = new RegExp(String.raw`^(?:[^,]{0,8},)?${ABOUT}(?:移动(?:通信)?转售企业|转售企业|虚拟运营商|各(?:基础)?电信(?:运营)?企业|各企业|各运营商|其他企业|其余企业|其他运营商|其他)`);
+/**
+ * Words that may come before a clause's subject: "其中,浙江移动…", "同时,陕西联通…",
+ * and a carrier introduced by 涉及/针对 ("其中,涉及上海移动的申诉529人次"): the clause is about it.
+ */
+const LEAD_IN = new RegExp(
+  String.raw`^(?:(?:其中|同时|此外|另外|分企业看|从企业看|具体来看|截至[^,]{0,12}|[一二三四五六七八九十]是)[,:]?)?${ABOUT}`,
+);
 
 interface Piece {
   owner: string;
@@ -153,23 +180,28 @@ interface Piece {
  *   sentence, or to the province in an official bulletin.
  */
 function splitByCarrier(sentence: string, owner: string, ctx: FactContext, prior: readonly Figure[] = []): Piece[] {
-  const named = ctx.finder.find(sentence, ctx.declared);
+  const named = ctx.finder.find(sentence, ctx.declared, { local: true });
   // Figures are read in the whole sentence, so a clause that only says "浙江电信为0.48件/百万用户" keeps the measure named before it.
   const located = locateFigures(sentence, { names: named, prior });
   const within = (start: number, end: number): LocatedFigure[] => located.filter((f) => f.start >= start && f.start < end);
   const whole = (o: string): Piece[] => [{ owner: o, text: sentence, figures: located.map((f) => f.figure) }];
   if (AUTHORITY_SOURCE.test(sentence)) return whole(REGION_OWNER);
-  if (ctx.official && OTHER_SUBJECT.test(sentence)) return whole(REGION_OWNER);
   // A regulator's bare "电信、移动、联通" are the companies it regulates; 中国移动 in running text keeps its own reading.
   const bare = (m: { text: string; ref: CarrierRef }): boolean => ctx.official && !m.ref.region && BARE_WORD.test(m.text);
   const all = named
-    .map((m) => ({ id: bare(m) ? (groupWordOwner(m.text, ctx) ?? '') : carrierIdOf(m.ref), start: m.start }))
+    .map((m) => ({ id: m.form === 'local' ? (localOwner(m, ctx) ?? '') : bare(m) ? (groupWordOwner(m.text, ctx) ?? '') : carrierIdOf(m.ref), start: m.start }))
     .filter((m) => known(ctx, m.id));
+  // "其他企业27件", "各企业要…": not a carrier's. A sentence that goes on to name carriers
+  // ("各企业申诉率依次为:河南移动(1.85…)、…") is split into its clauses below.
+  if (ctx.official && OTHER_SUBJECT.test(sentence) && !all.length) return whole(REGION_OWNER);
   if (!all.length) return whole(owner);
   const leadIn = LEAD_IN.exec(sentence)?.[0].length ?? 0;
   const opensWith = (m: { start: number }): boolean => m.start <= leadIn + 1;
   const ids = [...new Set(all.map((m) => m.id))];
-  if (owner !== REGION_OWNER && ids.length === 1) {
+  // In a carrier's text another carrier named in passing does not take the sentence. In a regulator's
+  // text a carrier named is a subject, whoever the paragraph opened with ("三家企业中,内蒙古移动…。
+  // 与上季度相比,内蒙古电信降幅最大"): its clauses are read below.
+  if (owner !== REGION_OWNER && ids.length === 1 && !(ctx.official && ids[0] !== owner)) {
     return whole(opensWith(all[0]!) || ids[0] === owner ? ids[0]! : owner);
   }
 
@@ -189,6 +221,13 @@ function splitByCarrier(sentence: string, owner: string, ctx: FactContext, prior
       current = owner;
       continue;
     }
+    // "河南移动(1.85件/百万用户)、河南广电(2.04件/百万用户)": names and figures in turn, each figure its name's.
+    const turns = hereIds.length > 1 ? inTurn(here.map((m) => ({ id: m.id, start: m.start + clause.start })), figures) : undefined;
+    if (turns) {
+      for (const t of turns) pieces.push({ owner: t.id, text: clause.text, figures: t.figures.map((f) => f.figure), paired: true });
+      current = turns.at(-1)!.id;
+      continue;
+    }
     // "上海联通、上海电信各10件": one figure for each of them; so is a rate stated for a list
     // ("中国移动、中国电信处置率为100%"), which a total (共, 合计) never is.
     const shared =
@@ -204,7 +243,7 @@ function splitByCarrier(sentence: string, owner: string, ctx: FactContext, prior
     if (hereIds.length === 1) {
       const clauseLead = LEAD_IN.exec(clause.text)?.[0].length ?? 0;
       const offset = clause.text.length ? sentence.slice(clause.start).indexOf(clause.text) : 0;
-      clauseOwner = owner === REGION_OWNER || here[0]!.start - offset <= clauseLead + 1 || hereIds[0] === owner ? hereIds[0]! : current;
+      clauseOwner = owner === REGION_OWNER || ctx.official || here[0]!.start - offset <= clauseLead + 1 || hereIds[0] === owner ? hereIds[0]! : current;
     } else if (hereIds.length > 1) {
       clauseOwner = owner === REGION_OWNER ? REGION_OWNER : current;
     } else if (ctx.official && OTHER_SUBJECT.test(clause.text)) {
@@ -221,6 +260,17 @@ function splitByCarrier(sentence: string, owner: string, ctx: FactContext, prior
     } else pieces.push({ owner: clauseOwner, text: clause.text, figures: figures.map((f) => f.figure) });
   }
   return pieces;
+}
+
+/**
+ * Names and figures alternating in one clause, every name followed by its own figures before
+ * the next name: the figures of each. Undefined when a name has none (a list sharing one figure)
+ * or a figure comes before the first name.
+ */
+function inTurn(names: ReadonlyArray<{ id: string; start: number }>, figures: readonly LocatedFigure[]): Array<{ id: string; figures: LocatedFigure[] }> | undefined {
+  if (!figures.length || figures[0]!.start < names[0]!.start) return undefined;
+  const turns = names.map((n, i) => ({ id: n.id, figures: figures.filter((f) => f.start > n.start && (i + 1 >= names.length || f.start < names[i + 1]!.start)) }));
+  return turns.every((t) => t.figures.length) ? turns : undefined;
 }
 
 /** A rate or share, which holds for each of several owners, unlike a count. */
@@ -312,7 +362,29 @@ function groupWordOwner(text: string, ctx: FactContext): string | undefined {
   const word = GROUP_WORD.exec(text.replace(/\s+/g, ''))?.[1];
   if (!word) return undefined;
   const group = GROUP_OF_WORD[word]!;
-  const ref: CarrierRef = ctx.bulletinRegion.province === 'CN' ? { group } : { group, region: { province: ctx.bulletinRegion.province } };
+  return adopt(ctx.bulletinRegion.province === 'CN' ? { group } : { group, region: { province: ctx.bulletinRegion.province } }, ctx);
+}
+
+/**
+ * "省电信公司", "市移动公司", "移动公司" in a regulator's text: its own area's
+ * company. 省/区/市 must be the level the bulletin speaks for (a provincial
+ * bulletin's 市移动公司 could be any city's), except 省 in a city's bulletin,
+ * which is its province's company. A carrier's or a reporter's text has no
+ * such area, so there they name nobody.
+ */
+function localOwner(m: Mention, ctx: FactContext): string | undefined {
+  if (!ctx.official) return undefined;
+  const home = ctx.bulletinRegion;
+  const group = m.ref.group;
+  if (home.province === 'CN') return m.level ? undefined : adopt({ group }, ctx);
+  if (!m.level) return adopt({ group, region: home }, ctx);
+  if (regionIndex().scopeWord(home) === `全${m.level}`) return adopt({ group, region: home }, ctx);
+  if (m.level === '省' && home.city) return adopt({ group, region: { province: home.province } }, ctx);
+  return undefined;
+}
+
+/** The id of a carrier the document names only by a group or local word, added to its carriers when new. */
+function adopt(ref: CarrierRef, ctx: FactContext): string | undefined {
   const id = carrierIdOf(ref);
   if (known(ctx, id)) return id;
   if (!ctx.addCarrier) return undefined;

@@ -9,19 +9,25 @@ import type { Change, Figure } from '../schema.ts';
 const COMPOUND_UNITS = ['件/万户', '元/月', '元/GB', '个百分点', '百分点'];
 /** Rates per population ("件/百万用户", "件/亿条", "部/百人"): a count over a scaled base. */
 const RATE_UNIT = String.raw`(?:件次|人次|件|个|部|户|次|条|起)\/(?:百万|十万|千万|万|亿|百|千)?(?:用户|人|户|条|件|次|部)`;
-const MEASURE_UNITS = ['kWp', 'kWh', 'MWp', 'MW', 'kW', 'GHz', 'MHz', 'Gbps', 'Mbps', 'Tbps', 'GB', 'TB', 'PB', 'km', '%', '‰', 'G', 'M', 'T', '兆'];
+const MEASURE_UNITS = ['kWp', 'kWh', 'MWp', 'MW', 'kW', 'GHz', 'MHz', 'Gbps', 'Mbps', 'Tbps', 'GB', 'TB', 'PB', 'km', '%', '‰', '‱', 'G', 'M', 'T', '兆'];
 const COUNT_UNITS = [
   '人次', '车次', '台次', '架次', '件次', '户次', '个月', '分钟', '小时', '公里', '千米', '平方米', '皮长公里',
   '个', '家', '场', '起', '件', '人', '条', '次', '户', '元', '天', '日', '项', '封', '名', '站', '座', '处', '套', '台', '辆', '倍',
-  '所', '支', '批', '期', '张', '部', '本', '秒', '页', '位', '条次', '万',
+  '所', '支', '批', '期', '张', '部', '本', '秒', '页', '位', '条次', '款', '分', '份', '万',
 ];
 const MULTIPLIER = '(?:千万|百万|万|亿|千)';
 
 const escapeUnit = (u: string): string => u.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const byLength = (a: string, b: string): number => b.length - a.length;
-/** "人" before 工/员 is 人工/人员 ("10086人工服务"), not a head count. */
+/** "人" before 工/员 is 人工/人员 ("10086人工服务"), not a head count; 分 is points only when no word goes on. */
 const countAlt = (units: readonly string[]): string =>
-  units.filter((u) => u !== '万').sort(byLength).map((u) => (u === '人' ? '人(?![工员])' : escapeUnit(u))).join('|');
+  units
+    .filter((u) => u !== '万')
+    .sort(byLength)
+    .map((u) => (u === '人' ? '人(?![工员])' : u === '分' ? SCORE_POINTS : u === '份' ? '份(?!额)' : escapeUnit(u)))
+    .join('|');
+/** 分 as points of a score ("满意度得分82.7分"), not the start of 分公司, 分局, 分类 or 分钟. */
+const SCORE_POINTS = '分(?![钟公局行支会类别析配享解散布期批段档级区站之数流])';
 const UNIT_ALT = [
   RATE_UNIT,
   ...COMPOUND_UNITS.sort(byLength).map(escapeUnit),
@@ -55,6 +61,16 @@ const FIGURE = new RegExp(
 /** "与上季度持平", "环比持平": a change of nothing. */
 const FLAT = new RegExp(String.raw`(?:${BASIS}|(同比|环比))?(?:基本)?持平`, 'g');
 
+/**
+ * "万分之0.31", "千分之1.2": a fraction written in words before the number. Stored
+ * as value 0.31 with the sign for its base (‱, ‰, %), so it never reads as a count.
+ */
+const FRACTION = new RegExp(
+  String.raw`(?:(?:${BASIS}(${UP_WORDS}|${DOWN_WORDS}|${SHORT_VERBS})|(${UP_WORDS}|${DOWN_WORDS}))了?\s*)?(万分之|千分之|百分之)(\d+(?:\.\d+)?)(?![\d.])`,
+  'g',
+);
+const FRACTION_SIGN: Record<string, string> = { 万分之: '‱', 千分之: '‰', 百分之: '%' };
+
 /** A place in a league table: "全国第16位", "排名第3", "位居全省第5名". */
 const RANK = /(?:在|于)?(全国|全省|全区|全市|全网|全行业|行业内?|同业)?(?:的)?(排名|排|位居|居|位列|列)?第(\d{1,3})(?:位|名|(?=[,;。、)]|$))(?![\d次])/g;
 
@@ -64,7 +80,7 @@ const GENERATION = /^[2-6]$/;
 const SERVICE_NUMBER = /^(?:100\d\d|12\d{3}|9611\d)$/;
 const PERIOD_WORDS = String.raw`(?:\d{4}年)?(?:第?[一二三四1-4]季度|本季度|上季度|季度|当季|本月|当月|月度|年度|全年|上半年|下半年|前三季度|同期)`;
 const LABEL_TRIM_START = new RegExp(
-  String.raw`^(?:其中|累计|共计|合计|共|已经|已|全省|全市|全区|全国|我省|我市|我区|目前|截至[^,]*?(?:底|末|日)|同时|并|的|、|各类|各项|各|均|${PERIOD_WORDS}|\d{4}年度?(?![\d月]))+`,
+  String.raw`^(?:其中|累计|共计|合计|共|已经|已|我公司|本公司|我司|全省|全市|全区|全国|我省|我市|我区|目前|截至[^,]*?(?:底|末|日)|同时|并|的|、|各类|各项|各|均|${PERIOD_WORDS}|\d{4}年度?(?![\d月]))+`,
 );
 const LABEL_TRIM_END =
   /(?:已经|已|累计|共计|共|达到|达|为|是|至|到|超过|超|约|近|逾|了|实现|提升|增长|下降|分别|均|各|都|在|排名|位居|居|较|同比|环比|的|突破|保持在|保持|稳定在)+$/;
@@ -84,6 +100,10 @@ const MEASURE_FORMS: ReadonlyArray<[RegExp, string]> = [
   [/^对[^,]{1,16}?(?:下达|发出|进行|开展)(?=[\p{Script=Han}]{2})/u, ''],
   [/^(?:下达|发出)(?=[\p{Script=Han}]{2})/u, ''],
   [/^电信(?=用户)/u, ''],
+  // "网络质量问题占21.3%": a share, named the way 占比 names it.
+  [/(?<![占比])占$/u, '占比'],
+  // "各企业申诉率": all companies' measure is the measure.
+  [/^(?:各|三家|四家)?(?:基础电信)?企业(?=(?:用户)?(?:申诉|投诉))/u, ''],
 ];
 
 /** Labels that only say what kind of number follows, not of what. */
@@ -114,7 +134,7 @@ export function cleanLabel(raw: string): string | undefined {
   // "中国移动和中国联通的季度用户申诉率": the owners before 的 are not part of the measure.
   let label = raw.replace(/\s+/g, '').replace(/^[^的]*?(?:移动|联通|电信|广电|铁塔|公司|企业|单位)的/, '');
   // "…受理中心共受理用户申诉": the office that counted is not the measure; "为老年用户提供一键接入人工服务": nor who it served.
-  label = label.replace(/^.*?(?:中心|局|公司|企业|部门|机构)(?:共计|累计|合计|共)?(?=受理|收到|接到|接收|处理|拦截|处置|下达|约谈|发出|开展)/u, '');
+  label = label.replace(/^.*?(?:中心|局|公司|企业|部门|机构)(?:共计|累计|合计|共)?(?=受理|收到|接到|接收|处理|拦截|处置|下达|约谈|发出|开展|转办|转来|转交)/u, '');
   label = label.replace(/^(?:为|向|对|帮助)[^,]{1,12}?提供(?=[\p{Script=Han}A-Za-z]{2})/u, '');
   for (let i = 0; i < 3; i++) {
     label = label.replace(LABEL_TRIM_START, '').replace(LABEL_TRIM_END, '');
@@ -164,18 +184,31 @@ export function locateFigures(sentence: string, options: FigureOptions = {}): Lo
    */
   const prior = options.prior ?? [];
   const sameMeasure = (text: string, at: number, unit: string): string | undefined => {
-    const before = found.filter((f) => f.end <= at && f.figure.unit === unit && !f.figure.change && f.figure.label).at(-1);
+    const before = found.filter((f) => f.end <= at && sameUnit(f.figure.unit, unit) && !f.figure.change && f.figure.label).at(-1);
     if (before) return before.figure.label;
     // "贷款理财类骚扰电话占比最高,为31.2%": the clause before names it.
-    const clauses = text.slice(0, at).split(/[,;]/);
-    const previous = clauses.length > 1 ? clauses.at(-2)!.replace(/(?:最高|最多|最大|最低|最少|居首|第一)$/, '') : '';
-    if (/(?:率|量|占比|比例|比重|数)$/.test(previous) && !/^(?:从|就)/.test(previous)) {
+    const clauses = text.slice(0, at).split(/[,;:]/);
+    // The owner named in that clause is not part of the measure ("内蒙古移动申诉量最少,为402件").
+    const prevEnd = at - clauses.at(-1)!.length - 1;
+    const prevStart = clauses.length > 1 ? prevEnd - clauses.at(-2)!.length : prevEnd;
+    const cut = Math.max(prevStart, ...names.filter((n) => n.end > prevStart && n.end <= prevEnd).map((n) => n.end));
+    // "各企业申诉率由低到高依次为:河南移动(1.85…)": a clause announcing a list names the measure of its items.
+    const previous =
+      clauses.length > 1
+        ? text
+            .slice(cut, prevEnd)
+            .replace(/(?:最高|最多|最大|最低|最少|居首|第一)$/, '')
+            .replace(/(?:由低到高|由高到低|从低到高|从高到低)?(?:依次|排序|排名)?(?:为|是|如下)?$/, '')
+        : '';
+    // "内蒙古电信降幅最大,达到11.7%": a change named by its 降幅 (the figure then reads as a change).
+    if (/(?:率|量|占比|比例|比重|数|[增降涨升减跌]幅|幅度)$/.test(previous) && !/^(?:从|就)/.test(previous)) {
       const named = cleanLabel(previous.slice(-LABEL_WINDOW));
       if (named) return named;
     }
-    const topic = /(?:从|就)([^,,]{2,10}?)(?:来|上)?看[,,]/.exec(text.slice(0, at));
+    // "从申诉率看,…", and "立案申诉中,涉及省电信公司96件": the clause opening the sentence names what is counted.
+    const topic = /(?:从|就)([^,,]{2,10}?)(?:来|上)?看[,,]/.exec(text.slice(0, at)) ?? /^(?:在)?([^,,\d]{2,10}?)中[,,]/.exec(text.slice(0, at));
     if (topic) return cleanLabel(topic[1]!);
-    return prior.filter((f) => f.unit === unit && !f.change && f.label).at(-1)?.label;
+    return prior.filter((f) => sameUnit(f.unit, unit) && !f.change && f.label).at(-1)?.label;
   };
   const hits: Array<{ start: number; end: number; make: () => LocatedFigure | undefined }> = [];
 
@@ -211,9 +244,15 @@ export function locateFigures(sentence: string, options: FigureOptions = {}): Lo
         const from = labelStart(m.index);
         // "涉及中国移动的号码占比44.1%,中国电信占比25.6%": a bare 占比 after a name is the share named before.
         const fuller = generic && names.some((n) => n.end === from) ? sameMeasure(sentence, m.index, unitClean) : undefined;
+        // "涉及移动通信转售企业的占比6.8%": the category the clause is about (no carrier) is whose share it is.
+        const about = generic && !fuller ? /^(?:涉及|对)([^,;的]{2,12})的/.exec(sentence.slice(from, m.index)) : null;
         // "其次是房产中介类,占比18.5%": the clause before says of what.
-        const clauseBefore = generic && !fuller ? (sentence.slice(0, from).split(/[,;]/).at(-2) ?? '') : '';
-        const subject = clauseBefore && !/\d/.test(clauseBefore) ? cleanLabel(clauseBefore.replace(/^(?:其次是|其次为|其次|然后是|其中|以及|而)/, '')) : undefined;
+        const clauseBefore = generic && !fuller && !about ? (sentence.slice(0, from).split(/[,;]/).at(-2) ?? '') : '';
+        const subject = about
+          ? cleanLabel(about[1]!)
+          : clauseBefore && !/\d/.test(clauseBefore)
+            ? cleanLabel(clauseBefore.replace(/^(?:其次是|其次为|其次|然后是|其中|以及|而)/, '').replace(/中$/, ''))
+            : undefined;
         // "被申诉118件,占比28.0%": a share right after a count is that count's share.
         const countBefore = generic && !fuller && !subject ? found.filter((f) => f.end <= m.index && !f.figure.change).at(-1) : undefined;
         // "占申诉总量的8.2%" is a 占比 like any other.
@@ -225,7 +264,8 @@ export function locateFigures(sentence: string, options: FigureOptions = {}): Lo
             : undefined;
         const label =
           shareOf ??
-          (fuller?.endsWith(own!) ? fuller : own) ??
+          // "被举报号码中,中国移动占38.4%": the topic names what the share is of.
+          (fuller ? (fuller.endsWith(own!) || /(?:占比|比例|比重)$/.test(fuller) ? fuller : `${fuller}${share}`) : own) ??
           (change
             ? found.length || !prior.length
               ? undefined
@@ -250,6 +290,21 @@ export function locateFigures(sentence: string, options: FigureOptions = {}): Lo
         const change = changeOf(basis ?? bareBasis, gap, '持平');
         const figure: Figure = { value: 0, unit: '', raw, change };
         const label = labelAt(m.index);
+        if (label) figure.label = label;
+        return { figure, start: m.index, end: m.index + raw.length };
+      },
+    });
+  }
+  for (const m of sentence.matchAll(FRACTION)) {
+    const [raw, basis, gap, basisVerb, bareVerb, word, number] = m;
+    hits.push({
+      start: m.index,
+      end: m.index + raw.length,
+      make: () => {
+        const verb = basisVerb ?? bareVerb;
+        const figure: Figure = { value: Number(number), unit: FRACTION_SIGN[word!]!, raw };
+        if (verb) figure.change = changeOf(basis, gap, verb);
+        const label = labelAt(m.index) ?? (verb ? found.filter((f) => f.end <= m.index && f.figure.label).at(-1)?.figure.label : undefined);
         if (label) figure.label = label;
         return { figure, start: m.index, end: m.index + raw.length };
       },
@@ -285,7 +340,53 @@ export function locateFigures(sentence: string, options: FigureOptions = {}): Lo
     const named = all.slice(0, i).filter((g) => g.figure.label).at(-1)?.figure.label;
     if (named) f.figure.label = named;
   });
+  for (const f of all) {
+    const unit = rateUnitOf(f.figure);
+    if (unit) f.figure.unit = unit;
+  }
   return all;
+}
+
+/** Count units a rate's value is written with when the press drops its base ("申诉率为8.4人次"). */
+const RATE_COUNT_UNIT = /^(?:人次|件次|件|次|个|起)$/;
+/** The population a rate is counted over, as its label names it: 百万用户申诉率, 每万户申诉. */
+const RATE_BASE = /(每)?(百万|十万|千万|万|亿|百|千)(用户|户|人|条)/;
+
+/**
+ * "百万用户申诉率为8.4人次,同比下降3.1人次": a rate whose value is written
+ * with a bare count unit is still the rate, and so is its change. The label
+ * gives the base (百万用户申诉率 → 人次/百万用户, 每万户申诉 → 件/万户); a
+ * 申诉率 naming no base is MIIT's 用户申诉率, defined per million users.
+ * Otherwise the figure would sit beside counts (21537人次) and be compared
+ * with them.
+ */
+function rateUnitOf(f: Figure): string | undefined {
+  const rate = f.label ? rateUnitFor(f.label, f.unit) : undefined;
+  if (!rate) return undefined;
+  f.label = rate.measure;
+  return rate.unit;
+}
+
+/**
+ * The rate unit for a measure whose value is written with a bare count unit (see rateUnitOf),
+ * and the measure's name without a base written before the number ("申诉率为每百万用户4.3件"
+ * measures 申诉率). Tables use it for headers such as "百万用户申诉率(人次)".
+ */
+export function rateUnitFor(label: string, unit: string): { unit: string; measure: string } | undefined {
+  if (!RATE_COUNT_UNIT.test(unit)) return undefined;
+  const named = label.replace(/(?:最高|最低|最多|最少|居首|排名)$/, '');
+  const base = RATE_BASE.exec(named);
+  if (base && (base[1] || /率$/.test(named))) {
+    const measure = label.replace(/(?:为|是)?每(?:百万|十万|千万|万|亿|百|千)(?:用户|户|人|条)$/, '');
+    return { unit: `${unit}/${base[2]}${base[3]}`, measure: measure !== label && /[\p{Script=Han}]{2}/u.test(measure) ? measure : label };
+  }
+  if (/申诉率$/.test(named)) return { unit: `${unit}/百万用户`, measure: label };
+  return undefined;
+}
+
+/** A unit as written matches one made a rate from it (人次 → 人次/百万用户). */
+function sameUnit(unit: string, written: string): boolean {
+  return unit === written || unit.startsWith(`${written}/`);
 }
 
 /**
@@ -339,9 +440,9 @@ function withListedNumbers(sentence: string, found: LocatedFigure[]): LocatedFig
  * "降幅达12.3%", "出现了4.4%的增长". The label loses the change words.
  */
 function changeInWords(label: string | undefined, after: string): { change: Change; label: string | undefined } | undefined {
-  const noun = label ? /^(.*?)(同比|环比)?(增幅|涨幅|升幅|降幅|减幅|跌幅)$/.exec(label) : null;
+  const noun = label ? /^(.*?)(同比|环比)?(增幅|涨幅|升幅|降幅|减幅|跌幅|(?:上升|上涨|增长|提升|提高|增加|下降|下滑|降低|减少|回落)幅度)$/.exec(label) : null;
   if (noun) {
-    const direction = /降|减|跌/.test(noun[3]!) ? 'down' : 'up';
+    const direction = /降|减|跌|滑|落/.test(noun[3]!) ? 'down' : 'up';
     return { change: { basis: (noun[2] as '同比' | '环比' | undefined) ?? '较', direction }, label: cleanLabel(noun[1]!) };
   }
   const verb = /^的(增长|上升|提升|提高|增加|下降|减少|降低|回落)/.exec(after);

@@ -36,7 +36,8 @@ export interface NoiseOptions {
 const BREADCRUMB_LEAD = /^(?:当前位置|您的位置|你的位置|您当前的位置|所在位置|当前页面|位置)\s*[::]/;
 const CRUMB_SEPARATOR = /\s*(?:>>|>|»|→|\/|-->)\s*/;
 /** A menu entry standing alone on its line. */
-const NAV_WORD = /^(?:首页|网站首页|主页|政务公开|信息公开|新闻中心|新闻动态|通知公告|工作动态|政策文件|政策法规|互动交流|办事服务|政务服务|机构概况|专题专栏|公众参与|数据发布|English)$/;
+const NAV_WORD =
+  /^(?:首页|网站首页|主页|政务公开|信息公开|新闻中心|新闻动态|通知公告|工作动态|政策文件|政策法规|政策解读|互动交流|办事服务|政务服务|在线办事|网上办事|机构概况|机构设置|机构职能|领导信息|行业动态|专题专栏|公众参与|数据发布|English)$/;
 const CRUMB_WORDS = /首页|主页|政务公开|新闻中心|新闻动态|通知公告|信息公开|工作动态|政策文件|正文|要闻|公告公示|政务服务|互动交流/;
 
 /** Keys of the key:value lines a page prints above or below an article. */
@@ -65,6 +66,23 @@ const FOOTER = /版权所有|ICP备|ICP证|公网安备|网站标识码|主办�
 const PAGE_HEAD =
   /^(?:首页\s*)?第\s*[0-9A-Z]{1,3}\s*版\s*(?:[::]\s*\S{1,10})?$|^(?:[A-Z]?\d{1,2}(?:版)?\s*)?\S{2,8}报\s*\d{4}年\d{1,2}月\d{1,2}日(?:\s*星期.)?(?:\s*(?:第\s*)?[A-Z]?\d{1,2}\s*版?)?(?:\s*[:：]?\s*\S{1,6})?$/;
 
+/** A newspaper's name: 人民邮电报, 中国电信报, 江苏经济报; not 通报, 公报, 简报. */
+const NEWSPAPER = /^[\p{Script=Han}]{1,8}(?<!通|公|简|情|预|汇|年|季|月)报$/u;
+
+/**
+ * A newspaper's page head in any order: "2018年8月7日 星期二 人民邮电报 第3版",
+ * "人民邮电报 / 2018-08-07 / 第03版:综合新闻". A paper's name, a date and a page
+ * number on one short line with no sentence in it.
+ */
+function isPageHead(t: string): boolean {
+  if (t.length > 60 || !t.includes('报') || /[。,;]/.test(t)) return false;
+  const words = t.split(/[\s/|·]+/).filter(Boolean);
+  if (!words.some((w) => NEWSPAPER.test(w)) || isoDate(t) === undefined) return false;
+  if (/第\s*[0-9A-Z]{1,3}\s*版|(?:^|\s)[A-Z]?\d{1,2}\s*版/.test(t)) return true;
+  // No page number: the paper's name, the date and the weekday, and nothing else.
+  return words.every((w) => NEWSPAPER.test(w) || isoDate(w) !== undefined || /^(?:星期|周)[一二三四五六日天]$/.test(w));
+}
+
 /** 02.02.2015 12:05, 2015-02-02 12:05:33, 2024/5/6, 2024年5月6日 10:30 */
 const NUMERIC_DATE = String.raw`(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4})`;
 const TIME = String.raw`(?:\d{1,2}:\d{2}(?::\d{2})?)`;
@@ -79,6 +97,20 @@ const STAMP_LINE = new RegExp(
 
 const IMAGE_NAME = /^(?:[\w.()\-\u4e00-\u9fff]+\.(?:png|jpe?g|gif|bmp|webp|svg|tiff?)\s*)+$/i;
 
+/** A bare address left where a picture was: http://img.example.com/2016/1027/q3.png */
+const BARE_URL = /^(?:https?:\/\/|www\.)\S+$/i;
+
+/** A photo caption (▲图为…, 图片来自…): says what a picture shows, never a statistic of the text. */
+const CAPTION = /^(?:[▲△↑]\s*)?(?:图为|图片来[自源]|图片由|资料图|图\s*[::]|截图|照片)|^[▲△↑].{0,30}(?:记者|通讯员)\s*\S{2,4}\s*摄$/;
+
+/** What a reprint adds: (原标题《…》), 注:本文为转载,不代表本站观点. */
+const REPRINT_NOTE = /^[((]?原标题[::《]|本文(?:系|为)转载|不代表本(?:站|网)观点|版权归原作者|如(?:有|涉及)侵权/;
+
+/** Words a site's menu bar is made of: 首页, 新闻, 登录 注册, 机构概况, 联系我们. */
+const MENU_WORD = /首页|主页|频道|登录|注册|关于我们|联系我们|网站地图|广告服务|版权声明|English|手机版|客户端/;
+/** A portal's sections: two of them between separators make a menu, never a table header. */
+const PORTAL_SECTION = /^(?:新闻|财经|科技|体育|娱乐|汽车|房产|军事|教育|健康|旅游|时尚|视频|图片|游戏|文化|社会|国际|国内|评论|数码|手机|通信|互联网)$/;
+
 const RELATED_HEAD = /^(?:相关阅读|相关新闻|相关链接|相关文章|相关稿件|相关报道|推荐阅读|延伸阅读|热点新闻|热门文章|猜你喜欢|更多新闻|更多阅读|往期回顾|精彩推荐)\s*[::]?\s*$/;
 
 /** Words that make a short line an article title in a list of links. */
@@ -87,6 +119,8 @@ const LINK_TITLE = /通告|通知|公告|通报|关于|举行|召开|开展|印�
 export function denoise(paragraphs: readonly Paragraph[], options: NoiseOptions = {}): Denoised {
   const meta: PageMeta = { newsroom: false };
   const dropped = new Set<number>();
+  /** Paragraphs that keep their text without a stamp run onto their line. */
+  const trimmed = new Map<number, string>();
   let inRelated = false;
   for (const p of paragraphs) {
     const t = p.text;
@@ -102,20 +136,66 @@ export function denoise(paragraphs: readonly Paragraph[], options: NoiseOptions 
       dropped.add(p.n);
       continue;
     }
-    if (isChrome(t, meta)) dropped.add(p.n);
+    if (isChrome(t, meta)) {
+      dropped.add(p.n);
+      continue;
+    }
+    const headline = withoutStamp(t, meta);
+    if (headline) trimmed.set(p.n, headline);
   }
   dropTrailingLists(paragraphs, dropped, options);
-  return { paragraphs: paragraphs.filter((p) => !dropped.has(p.n)), dropped: [...dropped].sort((a, b) => a - b), meta };
+  return {
+    paragraphs: paragraphs.filter((p) => !dropped.has(p.n)).map((p) => (trimmed.has(p.n) ? { n: p.n, text: trimmed.get(p.n)! } : p)),
+    dropped: [...dropped].sort((a, b) => a - b),
+    meta,
+  };
 }
+
+/**
+ * A headline with the page's stamp run onto its line: "…中国联通最高 2016-10-27 16:40 IT资讯站
+ * 作者:凌风", "…中国联通最高 来源:IT资讯站 2016-10-27". What follows the headline is a stamp when
+ * it has a time or 来源/作者 pairs and nothing else; it is never part of a title. A date alone
+ * after a link ("…的通告 2023-10-27") is left to the list rules. Returns the line without it.
+ */
+function withoutStamp(t: string, meta: PageMeta): string | undefined {
+  if (t.length > 160 || /[。;\n]/.test(t) || !STAMP_HINT.test(t)) return undefined;
+  for (const m of t.matchAll(STAMP_START)) {
+    if (m.index < 6) continue;
+    const tail = t.slice(m.index).trim();
+    // A time, two pairs, or a 来源/作者 pair: "营业时间:5月6日起" in a headline is no stamp.
+    const keys = [...tail.matchAll(META_PAIR)].map((k) => k[1]!);
+    const stampLike = new RegExp(TIME).test(tail) || keys.length >= 2 || keys.some((k) => SOURCE_KEYS.has(k) || NEWSROOM_KEYS.has(k) || k === '作者');
+    if (!stampLike) continue;
+    if (!isChrome(tail, { newsroom: false })) continue;
+    isChrome(tail, meta);
+    return t.slice(0, m.index).trim();
+  }
+  return undefined;
+}
+
+/** What every stamp has: a time or a key's colon. */
+const STAMP_HINT = /\d:\d|[::]/;
+const STAMP_START = new RegExp(`(?:${NUMERIC_DATE}|\\d{4}年\\d{1,2}月\\d{1,2}日|(?:${META_KEYS.join('|')})\\s*[::])`, 'g');
 
 /** One paragraph of page chrome; meta lines also leave their values in meta. */
 function isChrome(t: string, meta: PageMeta): boolean {
-  if (isBreadcrumb(t) || NAV_WORD.test(t) || SEARCH_BOX.test(t)) return true;
+  if (isBreadcrumb(t) || NAV_WORD.test(t) || SEARCH_BOX.test(t) || isMenuBar(t)) return true;
+  if (BARE_URL.test(t) || (t.length <= 60 && CAPTION.test(t)) || (t.length <= 120 && REPRINT_NOTE.test(t))) return true;
   if (STAMP_LINE.test(t)) {
     meta.publishedAt ??= isoDate(t);
     return true;
   }
-  if (PAGE_HEAD.test(t) || BARE_TIMESTAMP.test(t) || IMAGE_NAME.test(t)) {
+  if (PAGE_HEAD.test(t) || isPageHead(t)) {
+    // 人民邮电报 2018年8月7日 星期二 第3版: the paper's name and the day it came out.
+    meta.publishedAt ??= isoDate(t);
+    const paper = t.split(/[\s/|·]+/).find((w) => NEWSPAPER.test(w));
+    if (paper) {
+      meta.source ??= paper;
+      meta.newsroom = true;
+    }
+    return true;
+  }
+  if (BARE_TIMESTAMP.test(t) || IMAGE_NAME.test(t)) {
     if (BARE_TIMESTAMP.test(t)) meta.publishedAt ??= isoDate(t);
     return true;
   }
@@ -134,6 +214,23 @@ export function isStandaloneLine(t: string): boolean {
   if (RELATED_HEAD.test(t)) return true;
   if (DATED_LINE.test(t) && t.length <= 70 && LINK_TITLE.test(t)) return true;
   return isChrome(t, { newsroom: false });
+}
+
+/**
+ * A site's menu bar on one line: "信息港首页 | 新闻 | 科技 | 财经 | 登录 注册",
+ * "首页 机构概况 政务公开 互动交流". Short words with nothing between them but
+ * separators, at least one of them a menu word; a headline has no separators
+ * between three such words.
+ */
+export function isMenuBar(t: string): boolean {
+  if (t.length > 120 || !/[\s|｜·•]/.test(t) || /[。,;:!?、\d%]/.test(t.replace(/\d{1,2}\s*G|\d{2,4}\s*年/g, ''))) return false;
+  const piped = /[|｜·•]/.test(t);
+  const words = t.split(piped ? /\s*[|｜·•]\s*/ : /\s+/).filter(Boolean);
+  if (words.length < 3 || words.some((w) => w.length > (piped ? 10 : 6))) return false;
+  // Table header rows are short words between pipes too; only a site's own entries make a menu.
+  const menuWords = words.filter((w) => MENU_WORD.test(w) || NAV_WORD.test(w)).length;
+  const sections = words.filter((w) => PORTAL_SECTION.test(w)).length;
+  return menuWords >= (piped ? 1 : 2) || sections >= 3 || (menuWords >= 1 && sections >= 2);
 }
 
 export function isBreadcrumb(t: string): boolean {
@@ -155,13 +252,18 @@ function isControlBar(t: string): boolean {
  * "发布时间:2024-05-06 来源:北京市通信管理局 字号:[大 中 小]" is chrome when
  * nothing but such pairs is on the line.
  */
-function readMetaLine(t: string, meta: PageMeta): boolean {
+function readMetaLine(line: string, meta: PageMeta): boolean {
+  // (责任编辑:肖宁), [来源:新华网]: the brackets a newsroom puts around the line.
+  const t = line.replace(/^[((\[【]\s*(?=\S{1,6}[::])/, '').replace(/\s*[))\]】]$/, '');
   if (t.length > 160) return false;
   const pairs = [...t.matchAll(META_PAIR)];
   if (pairs.length === 0) return false;
   const lead = t.slice(0, pairs[0]!.index).replace(CONTROL_WORDS, '').trim();
-  // A leading date or timestamp is fine ("2008-05-04 00:00:00 作者: 来源:"); other leading words are prose.
-  if (lead && !new RegExp(`^(?:${NUMERIC_DATE}|\\d{4}年\\d{1,2}月\\d{1,2}日)(?:\\s*${TIME})?$`).test(lead)) return false;
+  // A leading date or timestamp, maybe with the site's name, is fine ("2008-05-04 00:00:00 作者: 来源:",
+  // "2016-10-27 16:40 IT资讯站 作者:凌风"); other leading words are prose.
+  const stamp = new RegExp(`^(?:${NUMERIC_DATE}|\\d{4}年\\d{1,2}月\\d{1,2}日)(?:\\s*${TIME})?(?:\\s+([\\p{Script=Han}A-Za-z0-9]{2,12}))?$`, 'u').exec(lead);
+  if (lead && !stamp) return false;
+  if (stamp?.[1] && !pairs.some((m) => SOURCE_KEYS.has(m[1]!))) meta.source ??= stamp[1];
   const found: Array<[string, string]> = [];
   for (let i = 0; i < pairs.length; i++) {
     const m = pairs[i]!;
@@ -173,7 +275,10 @@ function readMetaLine(t: string, meta: PageMeta): boolean {
   if (lead) meta.publishedAt ??= isoDate(lead);
   for (const [key, value] of found) {
     if (DATE_KEYS.has(key) && value) meta.publishedAt ??= isoDate(value);
-    if (SOURCE_KEYS.has(key) && value) meta.source ??= value.replace(/\s+/g, '');
+    // 来源:新华网 2024-05-06 10:30: the date after a source is the page's date, not part of its name.
+    const named = value.replace(new RegExp(`\\s*(?:${NUMERIC_DATE}|\\d{4}年\\d{1,2}月\\d{1,2}日|${TIME}).*$`), '');
+    if (named !== value) meta.publishedAt ??= isoDate(value);
+    if (SOURCE_KEYS.has(key) && named) meta.source ??= named.replace(/\s+/g, '');
     if (key === '作者' && value) meta.author ??= value;
     if (NEWSROOM_KEYS.has(key) || (key === '作者' && /记者|通讯员/.test(value))) meta.newsroom = true;
   }

@@ -14,7 +14,7 @@ import { splitParagraphs, type Paragraph } from './paragraphs.ts';
 import { assignRole, canBeCut, canContinue, opensWithSubject, type RoledParagraph } from './roles.ts';
 
 /** Bumped whenever parsing changes what it extracts, so stored bulletins are parsed again. */
-export const PARSER_VERSION = 4;
+export const PARSER_VERSION = 5;
 
 export class NotABulletinError extends Error {
   override name = 'NotABulletinError';
@@ -55,7 +55,8 @@ export function parseBulletin(raw: string, sourceFile: string, hints: SourceHint
   const head = reading.head;
   const titleRegion = regionOfTitle(head.title, regions);
   const regulatorVoice = head.kind === 'official' || retellsBulletin(head, paragraphs);
-  const national = titleRegion?.province === 'CN' || (regulatorVoice && !titleRegion && nationalScope(head, paragraphs, meta, hints));
+  const national =
+    titleRegion?.province === 'CN' || (!titleRegion && (regulatorVoice || head.kind === 'news') && nationalScope(head, paragraphs, meta, hints, regulatorVoice));
 
   const f = finder();
   const declared = collectDeclarations(paragraphs, f, national);
@@ -92,7 +93,8 @@ export function parseBulletin(raw: string, sourceFile: string, hints: SourceHint
   const period = periodReading.period;
 
   const id = bulletinId(head.kind, region, periodCode(period), subject, head.title);
-  const opening = regulatorVoice ? REGION_OWNER : subject;
+  // A story about no one carrier speaks of the area it covers: its figures are the area's, never dropped.
+  const opening = regulatorVoice || (head.kind === 'news' && !subject) ? REGION_OWNER : subject;
   const { placements, unplaced } = attribute(roled, duplicateOf, joins, opening, opening);
 
   const carrierRegions = new Map([...refs].map(([cid, ref]) => [cid, ref.region ?? { province: 'CN' }]));
@@ -132,26 +134,42 @@ export function parseBulletin(raw: string, sourceFile: string, hints: SourceHint
 /**
  * News that retells a regulator's bulletin ("日前,工信部发布…通告", "一季度我省电信
  * 用户申诉…"): its figures are the regulator's, as in the bulletin itself,
- * not the property of whichever carrier it names most. A story whose title
- * names a carrier is about that carrier.
+ * not the property of whichever carrier it names most. A headline that names
+ * a carrier is about that carrier, unless the story says it retells the
+ * regulator's bulletin (通告显示, 通信管理局通报了…): then the headline only
+ * picks out what the bulletin ranks (中国联通最高).
  */
 function retellsBulletin(head: DocumentHead, paragraphs: readonly Paragraph[]): boolean {
   if (head.kind !== 'news') return false;
   const titleText = head.title;
+  // The lead is running text: menu entries and captions a page left behind are too short to be one.
+  const lead = [titleText, ...paragraphs.filter((p) => !head.titleParagraphs.includes(p.n) && p.text.length >= 20).slice(0, 2).map((p) => p.text)].join('\n');
   const carrierWords = titleText.replace(/电信(?:服务|用户|业务|网络?|行业|诈骗|条例|市场|监管|普遍|企业)/g, '');
-  if (/移动|联通|电信|广电|铁塔/.test(carrierWords)) return false;
-  const lead = [titleText, ...paragraphs.filter((p) => !head.titleParagraphs.includes(p.n)).slice(0, 2).map((p) => p.text)].join('\n');
-  return /(?:工业和信息化部|工信部|信息产业部|通信管理局|12321)[^。]{0,30}(?:发布|通告|通报|公布)|(?:服务质量|申诉|投诉)(?:情况)?(?:通告|通报)|电信服务质量|用户申诉/.test(lead);
+  if (/移动|联通|电信|广电|铁塔/.test(carrierWords)) {
+    // A body that speaks of one carrier only is about it, whoever's bulletin it quotes.
+    const body = paragraphs.filter((p) => !head.titleParagraphs.includes(p.n));
+    const groups = new Set(body.flatMap((p) => finder().find(p.text).map((m) => m.ref.group)));
+    if (groups.size < 2) return false;
+    return REGULATOR_RELEASE.test(lead) || (RANKS_CARRIERS.test(titleText) && /通告|通报/.test(lead));
+  }
+  return REGULATOR_RELEASE.test(lead) || /(?:服务质量|申诉|投诉)(?:情况)?(?:通告|通报)|电信服务质量|用户申诉/.test(lead);
 }
+
+/** The regulator publishing its bulletin, or the story quoting it. */
+const REGULATOR_RELEASE =
+  /(?:工业和信息化部|工信部|信息产业部|通信管理局|12321)[^。]{0,30}(?:发布|通告|通报|公布)|(?:通告|通报)(?:显示|指出|称|出炉)|(?:发布|公布)了?[^。,]{0,24}(?:服务质量|申诉)[^。,]{0,10}(?:通告|通报)/;
+/** A headline that ranks carriers against each other (中国联通最高, 移动申诉率最低) speaks of all of them. */
+const RANKS_CARRIERS = /最高|最低|居首|垫底|最多|最少|排名|排行|榜/;
 
 /**
  * No province anywhere and national words: MIIT's own bulletin (or a
  * retelling of it). A province branch named in the text (四川移动) makes it
  * that province's, however often it says 全国.
  */
-function nationalScope(head: DocumentHead, paragraphs: readonly Paragraph[], meta: PageMeta, hints: SourceHints): boolean {
+function nationalScope(head: DocumentHead, paragraphs: readonly Paragraph[], meta: PageMeta, hints: SourceHints, regulatorVoice: boolean): boolean {
   const regions = regionIndex();
-  const region = readRegion({ head, paragraphs, meta, hints, regions, carrierRegions: [], regulatorVoice: true });
+  // A story about a group (中国联通上半年服务质量…) that names no province is national too.
+  const region = readRegion({ head, paragraphs, meta, hints, regions, carrierRegions: [], regulatorVoice });
   if (region?.province !== 'CN') return false;
   const f = finder();
   return !paragraphs.some((p) => f.find(p.text).some((m) => m.ref.region !== undefined));

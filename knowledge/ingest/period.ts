@@ -153,6 +153,72 @@ export function relativePeriod(text: string): RelativePeriod | undefined {
   return { yearOffset, anchored: Boolean(word), part, words: m[0].trim() };
 }
 
+/** A serial number and the year it is numbered in: "(2023年第3号)", "2008年第3期", "2016年度第1号". */
+export interface Serial {
+  year: number;
+  number: number;
+}
+
+export function serialOf(text: string): Serial | undefined {
+  const m = /((?:19|20)\d{2})\s*年\s*(?:度\s*)?第\s*([\d一二三四五六七八九十]+)\s*[号期]/.exec(withArabicYears(text));
+  if (!m) return undefined;
+  const number = /^\d+$/.test(m[2]!) ? Number(m[2]) : (CN_NUMBER[m[2]!] ?? 0);
+  return number > 0 ? { year: Number(m[1]), number } : undefined;
+}
+
+/**
+ * The period a serial dates, when the text names it without its year: the
+ * serial's year. Only the first serial of a year may report on the year
+ * before, and only when what it names ends in December (第四季度, 下半年): a
+ * 第1号 bulletin cannot come out before the quarter it covers has ended.
+ * A later serial is numbered in the year it covers.
+ */
+export function periodOfSerial(rel: RelativePeriod, serial: Serial): Period {
+  const year = serial.year + rel.yearOffset;
+  const candidate = rel.part(year);
+  return !rel.anchored && serial.number === 1 && lastMonth(candidate) === 12 ? rel.part(year - 1) : candidate;
+}
+
+/** Where a body says what it reports on: 现将…通报如下, …情况如下. */
+const REPORTS_ON = /现将|如下|情况通报|情况通告/;
+const OPENING_MARK = /^(?:[一二三四五六七八九十]+、|[(][一二三四五六七八九十]+[)]|\d{1,2}[.、])?\s*(?:今年|本年度?)?\s*/;
+
+/**
+ * A part of the year the body's opening names as what it reports on, without
+ * the year: a paragraph that starts with it ("7月至9月,全省受理…", "三季度,…")
+ * or a 现将…通报如下 sentence ("现将7-9月全省申诉情况通报如下"). A title that
+ * gives only the year (关于2023年电信用户申诉情况的通报) is refined by it. A text
+ * that speaks of the whole year first (全年, 年度) is about the year, and so is
+ * one whose paragraphs open with different parts (一季度…, 二季度…): a breakdown.
+ */
+export function openingPeriod(opening: readonly string[], body: readonly string[] = opening): RelativePeriod | undefined {
+  const found = firstOpening(opening);
+  if (!found) return undefined;
+  const code = (r: RelativePeriod): string => JSON.stringify(r.part(2000));
+  const others = body.map((text) => leadingPart(text.split(/[。;]/)[0] ?? '')).filter((r): r is RelativePeriod => r !== undefined);
+  return others.every((r) => code(r) === code(found)) ? found : undefined;
+}
+
+function firstOpening(paragraphs: readonly string[]): RelativePeriod | undefined {
+  for (const text of paragraphs) {
+    for (const sentence of text.split(/[。;]/)) {
+      const rel = relativePeriod(sentence);
+      if (!rel || rel.yearOffset !== 0) continue;
+      const before = sentence.slice(0, sentence.indexOf(rel.words));
+      if (/全年|年度|全\s*年/.test(before)) return undefined;
+      if (before.replace(OPENING_MARK, '') === '' || REPORTS_ON.test(sentence)) return rel;
+    }
+  }
+  return undefined;
+}
+
+/** The part of the year a sentence opens with: "三季度,…", "二、4月至6月,…". */
+function leadingPart(sentence: string): RelativePeriod | undefined {
+  const rel = relativePeriod(sentence);
+  if (!rel) return undefined;
+  return sentence.slice(0, sentence.indexOf(rel.words)).replace(OPENING_MARK, '') === '' ? rel : undefined;
+}
+
 /** The last month a period covers. */
 export function lastMonth(p: Period): number {
   if (p.quarter) return p.quarter * 3;

@@ -1,5 +1,5 @@
 import type { Change, Figure } from '../schema.ts';
-import { cleanLabel } from './figures.ts';
+import { cleanLabel, rateUnitFor } from './figures.ts';
 
 /**
  * Tables as bulletins print them, after a PDF or web page became text: one
@@ -220,8 +220,10 @@ const UNIT_AFTER = /单位\s*[::]\s*([^\s,;。()()]{1,16})/;
 
 /** "表1 2024年第二季度各企业用户申诉率(单位:件/百万用户)" → 用户申诉率, 件/百万用户. */
 export function measureOf(text: string): { measure?: string; unit?: string } {
-  const unit = (UNIT_IN_PARENS.exec(text)?.[1] ?? UNIT_AFTER.exec(text)?.[1])?.replace(/^单位\s*[::]\s*/, '');
-  const isUnit = unit !== undefined && /\/|%|‰|^(?:万|亿)?(?:件|户|人次|个|条|部|元|次|台|家|人)$|百分点/.test(unit);
+  const written = (UNIT_IN_PARENS.exec(text)?.[1] ?? UNIT_AFTER.exec(text)?.[1])?.replace(/^单位\s*[::]\s*/, '');
+  // "申诉率(万分之)": the sign figures.ts gives 万分之0.31.
+  const unit = written === '万分之' ? '‱' : written === '千分之' ? '‰' : written;
+  const isUnit = unit !== undefined && /\/|%|‰|‱|^(?:万|亿)?(?:件|户|人次|个|条|部|元|次|台|家|人)$|百分点/.test(unit);
   const measure = text
     .replace(UNIT_IN_PARENS, '')
     .replace(UNIT_AFTER, '')
@@ -237,7 +239,8 @@ export function measureOf(text: string): { measure?: string; unit?: string } {
   const out: { measure?: string; unit?: string } = {};
   const clean = /[\p{Script=Han}A-Za-z]{2,}/u.test(measure) ? (cleanLabel(measure) ?? measure) : undefined;
   if (clean) out.measure = clean;
-  if (isUnit) out.unit = unit;
+  // "百万用户申诉率(人次)": the rate's unit, as in running text (rateUnitFor).
+  if (isUnit) out.unit = (clean ? rateUnitFor(clean, unit)?.unit : undefined) ?? unit;
   return out;
 }
 
@@ -259,7 +262,8 @@ export function columnOf(header: string): Column {
 }
 
 function columnKind(h: string): ColumnKind {
-  if (/环比|同比|增减|增幅|增长率|变化|涨跌|升降|比较|较上|较前|(?:增长|下降)$/.test(h)) return 'change';
+  // "较一季度", "比上年": a column against another period is a change too.
+  if (/环比|同比|增减|增幅|增长率|变化|涨跌|升降|比较|较上|较前|^(?:较|比)(?:\d{4}年)?第?[一二三四1-4上去前]|(?:增长|下降)$/.test(h)) return 'change';
   if (/^(?:\d{4}年)?(?:第?[一二三四1-4]季度)?\d{1,2}月份?$|^(?:\d{4}年)?第?[一二三四1-4]季度$|^Q[1-4]$|^(?:\d{4}年)?[上下]半年$|^\d{4}年$/.test(h)) return 'period';
   if (/^(?:合计|总计|累计|全年|小计|总数)$/.test(h)) return 'total';
   if (/^(?:本|当)(?:季度?|月|期|年)(?:数值|值)?$/.test(h)) return 'current';

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,6 +31,7 @@ const NEWCOMERS = [7001, 7002, 7003, 7004, 7005, 7006];
 interface Instance {
   name: string;
   port: number;
+  dataDir: string;
   child: ChildProcess;
   lines: string[];
   exited: Promise<number | null>;
@@ -69,9 +70,10 @@ async function startInstance(name: string, env: Record<string, string>): Promise
   const port = await freePort();
   const base: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^(NODE_ENV|DEBUG|VITEST.*|BOT_TOKEN|TELEGRAM_API_ROOT|DATA_DIR|ADMIN_IDS|LOG_LEVEL|DATABASE_URL)$/.test(k)) base[k] = v;
+  const dataDir = await mkdtemp(join(tmpdir(), `cw-multi-${name}-`));
   const child = spawn(process.execPath, ['--enable-source-maps', botBundle()], {
     cwd: PROJECT_ROOT,
-    env: { ...base, ...env, PORT: String(port), DATA_DIR: await mkdtemp(join(tmpdir(), `cw-multi-${name}-`)) },
+    env: { ...base, ...env, PORT: String(port), DATA_DIR: dataDir },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const lines: string[] = [];
@@ -83,7 +85,7 @@ async function startInstance(name: string, env: Record<string, string>): Promise
     lines.push(...parts);
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const instance = { name, port, child, lines, exited };
+  const instance = { name, port, dataDir, child, lines, exited };
   await until(() => logsOf(instance).some((l) => l['msg'] === 'bot ready') || child.exitCode !== null, 30_000, `${name} to be ready`);
   if (child.exitCode !== null) throw new Error(`${name} exited: ${lines.join('\n')}`);
   return instance;
@@ -345,4 +347,42 @@ describe('one instance polling, on PostgreSQL', () => {
     await bot.restart();
     expect(onlyReply(await bot.say('/subscriptions')).text).toContain('本聊天的订阅');
   }, 60_000);
+});
+
+describe('one instance in webhook mode, on the files', () => {
+  let proxy: BotApiProxy;
+  let bot: Instance;
+
+  beforeAll(async () => {
+    proxy = await BotApiProxy.start({ upstream: 'http://127.0.0.1:9' });
+    proxy.respond('getMe', () => ({ status: 200, body: { ok: true, result: { id: 424243, is_bot: true, first_name: '维权助手', username: 'cw_single_bot' } } }));
+    proxy.respond('sendMessage', (call) => ({
+      status: 200,
+      body: { ok: true, result: { message_id: 1, date: Math.floor(Date.now() / 1000), chat: { id: call.chatId, type: 'private' }, text: '' } },
+    }));
+    bot = await startInstance('single', { BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: proxy.url, BOT_MODE: 'webhook', WEBHOOK_SECRET: SECRET, WEBHOOK_PATH: PATH, WATCH: 'off' });
+  }, 60_000);
+
+  afterAll(async () => {
+    if (bot && bot.child.exitCode === null) {
+      bot.child.kill('SIGKILL');
+      await bot.exited;
+    }
+    await proxy?.close();
+  });
+
+  it('answers, drops a redelivered update, and keeps the state in DATA_DIR', async () => {
+    const url = `http://127.0.0.1:${bot.port}`;
+    const update = commandUpdate(8001, '/subscribe 吉林');
+    expect((await post(url, update)).status).toBe(200);
+    expect((await post(url, update)).body).toContain('duplicate');
+    expect(sent(proxy, 8001).map((c) => String(c.params['text']))).toEqual([expect.stringContaining('已订阅')]);
+    const ready = await fetch(`${url}/readyz`);
+    expect(await ready.json()).toMatchObject({ ok: true, detail: { store: 'files' } });
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+    // Shutdown folded the journal into the snapshot: the subscription is in DATA_DIR.
+    const snapshot = readFileSync(join(bot.dataDir, 'state.json'), 'utf8');
+    expect(snapshot).toContain('"chatId":8001');
+  });
 });

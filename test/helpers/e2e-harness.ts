@@ -628,12 +628,16 @@ function clipForError(text: string): string {
  * The runner's environment minus what would change the bot's behaviour:
  * vitest sets NODE_ENV=test (which makes lowdb keep data in memory), DEBUG
  * would mix library chatter into the JSON log, and a developer's own bot
- * settings must not leak in.
+ * settings must not leak in: an exported DATABASE_URL would put a lowdb
+ * test's bot on the developer's database, BOT_MODE=webhook would stop it
+ * polling the emulator. Every variable bot/config.ts reads is dropped, so
+ * a test that wants one sets it in options.env.
  */
 function inheritedEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (/^(NODE_ENV|DEBUG|VITEST.*|BOT_TOKEN|TELEGRAM_API_ROOT|DATA_DIR|ADMIN_IDS|LOG_LEVEL)$/.test(key)) continue;
+    if (/^(DATABASE_URL|BOT_MODE|WEBHOOK_.*|PORT|WATCH.*|DIGEST_.*|BROADCAST_.*|INGEST_.*)$/.test(key)) continue;
     env[key] = value;
   }
   return env;

@@ -107,6 +107,46 @@ describe('national groups', () => {
   });
 });
 
+describe('old-style, press and regulator’s own names', () => {
+  it.each([
+    ['联通云南分公司被申诉61件', ['cu-yn:联通云南分公司']],
+    ['移动吉林分公司被申诉812人次', ['cm-jl:移动吉林分公司']],
+    ['移动云南公司', ['cm-yn:移动云南公司']],
+    ['联通宁夏回族自治区分公司', ['cu-nx:联通宁夏回族自治区分公司']],
+    ['电信广州分公司', ['ct-gd-guangzhou:电信广州分公司']],
+    ['铁通云南分公司', ['ctt-yn:铁通云南分公司']],
+    // A region before the group word makes the short name; the city after it is not a second name.
+    ['云南联通昆明分公司', ['cu-yn:云南联通']],
+    ['其中中电信为4.07件/百万用户', ['ct:中电信']],
+    ['上海电信申诉486人次;上海移动申诉529人次', ['ct-sh:上海电信', 'cm-sh:上海移动']],
+    ['上海电信申诉中,收费争议类占多数', ['ct-sh:上海电信']],
+  ])('%s', (text, expected) => {
+    expect(named(text)).toEqual(expected);
+  });
+
+  it.each(['上海电信申诉受理中心', '云南省电信申诉612件', '北京电信申诉中心', '移动通信转售企业', '互联通信'])('not a carrier: %s', (text) => {
+    expect(ids(text)).toEqual([]);
+  });
+
+  const local = (text: string): string[] => finder.find(text, new Map(), { local: true }).filter((m) => m.form === 'local').map((m) => `${m.ref.group}${m.level ?? ''}:${m.text}`);
+
+  it('finds 省电信公司 and a bare 移动公司 only when asked, with the level they name', () => {
+    expect(ids('涉及省电信公司96件')).toEqual([]);
+    expect(local('涉及省电信公司96件,涉及省移动公司88件')).toEqual(['ct省:省电信公司', 'cm省:省移动公司']);
+    expect(local('移动公司被申诉812人次,电信公司被申诉465人次')).toEqual(['cm:移动公司', 'ct:电信公司']);
+    expect(local('对市联通分公司下达整改通知')).toEqual(['cu市:市联通分公司']);
+  });
+
+  it('省电信 without 公司 only in a company’s place: in a list, or as the subject', () => {
+    expect(local('省电信、省移动、省联通的申诉量分别为465、812和600人次')).toEqual(['ct省:省电信', 'cm省:省移动', 'cu省:省联通']);
+    expect(local('省移动被申诉812人次')).toEqual(['cm省:省移动']);
+  });
+
+  it.each(['各电信公司', '基础电信公司', '各省电信公司', '全省移动电话用户', '云南省电信公司', '全省电信申诉量同比下降3.2%', '省电信业务收入', '城市电信公司', ',移动被申诉'])('no local name in %s', (text) => {
+    expect(local(text)).toEqual([]);
+  });
+});
+
 describe('the group table', () => {
   it('lists the four consumer carriers for hotline lists, and knows the others', () => {
     expect(consumerGroups().map((g) => `${g.short}${g.hotline}`)).toEqual(['移动10086', '联通10010', '电信10000', '广电10099']);

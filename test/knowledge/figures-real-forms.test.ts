@@ -389,3 +389,293 @@ describe('letter-spaced lines from PDF titles', () => {
     );
   });
 });
+
+describe('rates written with a bare count unit (the MIIT and press style of 2008–2017)', () => {
+  it.each([
+    ['季度百万用户申诉率为8.4人次', { value: 8.4, unit: '人次/百万用户', label: '百万用户申诉率' }],
+    ['每百万用户申诉3.2人次', { value: 3.2, unit: '人次/百万用户', label: '每百万用户申诉' }],
+    ['万户申诉率为0.5件', { value: 0.5, unit: '件/万户', label: '万户申诉率' }],
+    // 申诉率 with no base is MIIT's 用户申诉率, defined per million users.
+    ['中国联通的季度用户申诉率最高,为11.2人次', { value: 11.2, unit: '人次/百万用户', label: '用户申诉率' }],
+  ])('%s', (text, expected) => {
+    expect(extractFigures(text)).toEqual([expect.objectContaining(expected)]);
+  });
+
+  it('the change of such a rate is in the rate’s unit too, a percentage change stays a percentage', () => {
+    expect(extractFigures('季度百万用户申诉率为48.9人次,同比下降3.1人次,比一季度上升2.3人次,环比上升4.3%').map((f) => `${f.value}${f.unit}`)).toEqual([
+      '48.9人次/百万用户',
+      '3.1人次/百万用户',
+      '2.3人次/百万用户',
+      '4.3%',
+    ]);
+  });
+
+  it('a count stays a count, also next to a rate, and a 量 is no rate', () => {
+    expect(extractFigures('受理用户申诉21537人次,申诉率为3.2人次').map((f) => `${f.value}${f.unit}`)).toEqual(['21537人次', '3.2人次/百万用户']);
+    expect(extractFigures('有效申诉量同比上升1.8人次')[0]?.unit).toBe('人次');
+    expect(extractFigures('投诉率下降的企业有3家')[0]?.unit).toBe('家');
+  });
+});
+
+describe('changes named by their size (降幅, 下降幅度)', () => {
+  it('a clause naming the change gives the figure after it its direction', () => {
+    expect(extractFigures('其中申诉率同比下降幅度最大,达31.6%。')).toEqual([
+      { value: 31.6, unit: '%', raw: '31.6%', label: '申诉率', change: { basis: '同比', direction: 'down' } },
+    ]);
+    expect(extractFigures('申诉量同比增长幅度为5.2%')).toEqual([
+      { value: 5.2, unit: '%', raw: '5.2%', label: '申诉量', change: { basis: '同比', direction: 'up' } },
+    ]);
+  });
+
+  it('the owner named in the clause before is not part of the measure', () => {
+    expect(extractFigures('内蒙古联通申诉量最多,为611件', { names: [{ start: 0, end: 5 }] })).toEqual([
+      { value: 611, unit: '件', raw: '611件', label: '申诉量' },
+    ]);
+  });
+});
+
+describe('fractions written in words and counts of apps', () => {
+  it('万分之0.31 is 0.31‱, 千分之 is ‰; a change keeps the sign', () => {
+    expect(extractFigures('全省用户申诉率为万分之0.31,同比下降万分之0.02')).toEqual([
+      { value: 0.31, unit: '‱', raw: '万分之0.31', label: '用户申诉率' },
+      { value: 0.02, unit: '‱', raw: '同比下降万分之0.02', label: '用户申诉率', change: { basis: '同比', direction: 'down' } },
+    ]);
+    expect(extractFigures('欠费停机投诉率为千分之1.6')).toEqual([{ value: 1.6, unit: '‰', raw: '千分之1.6', label: '欠费停机投诉率' }]);
+  });
+
+  it('‱ written as a sign reads like 万分之', () => {
+    expect(extractFigures('申诉率为0.31‱')).toEqual([{ value: 0.31, unit: '‱', raw: '0.31‱', label: '申诉率' }]);
+  });
+
+  it('a share written with 占 alone is a 占比', () => {
+    expect(extractFigures('网络质量问题占21.3%')[0]?.label).toBe('网络质量问题占比');
+  });
+
+  it('分 counts points of a score, not 分公司 or 分钟', () => {
+    expect(extractFigures('宁夏移动得分82.7分', { names: [{ start: 0, end: 4 }] })).toEqual([{ value: 82.7, unit: '分', raw: '82.7分', label: '得分' }]);
+    expect(extractFigures('下设11个市分公司').map((f) => f.unit)).toEqual(['个']);
+    expect(extractFigures('平均等待3分钟').map((f) => f.unit)).toEqual(['分钟']);
+    expect(extractFigures('设有3分局')).toEqual([]);
+  });
+
+  it('a base written before the number (申诉率为每百万用户4.3件) gives the unit, the measure stays 申诉率', () => {
+    expect(extractFigures('申诉率为每百万用户4.3件')).toEqual([{ value: 4.3, unit: '件/百万用户', raw: '4.3件', label: '申诉率' }]);
+  });
+
+  it('份 counts documents, 份额 is a share', () => {
+    expect(extractFigures('下达整改通知书2份').map((f) => `${f.value}${f.unit} ${f.label}`)).toEqual(['2份 整改通知书']);
+    expect(extractFigures('3份额')).toEqual([]);
+  });
+
+  it('款 counts apps', () => {
+    expect(extractFigures('共检测App 364款,发现违规App 27款').map((f) => `${f.value}${f.unit} ${f.label}`)).toEqual(['364款 检测App', '27款 发现违规App']);
+  });
+});
+
+describe('fixture: an older regional bulletin naming companies the old way (test/fixtures/figures/old-style-names.txt)', () => {
+  const file = fileURLToPath(new URL('../fixtures/figures/old-style-names.txt', import.meta.url));
+  const parsed = parseBulletin(readFileSync(file, 'utf8'), 'test/fixtures/figures/old-style-names.txt');
+  const rows = parsed.facts.flatMap((f) => f.figures.map((x) => `${f.carrierId ?? 'region'} ${x.label ?? '-'} ${x.value}${x.unit}${x.change ? ` ${x.change.direction}` : ''}`));
+
+  it('names 区电信公司 and 移动宁夏分公司 as the region’s companies, and no industry word as a carrier', () => {
+    expect(parsed.carriers.map((c) => c.id)).toEqual(['cm-nx', 'ct-nx', 'ctt-nx', 'cu-nx']);
+  });
+
+  it('reads every figure with its owner, measure and unit', () => {
+    expect(rows).toEqual([
+      'region 用户申诉和咨询 538件',
+      'region 立案申诉 203件',
+      'region 立案申诉 4.2% down',
+      'region 百万用户申诉率 27.6人次/百万用户',
+      'region 百万用户申诉率 3.4人次/百万用户 down',
+      'region 百万用户申诉率 0.8人次/百万用户 up',
+      'region 用户申诉率 0.28‱',
+      'region 用户申诉率 0.03‱ down',
+      'ct-nx 立案申诉 71件',
+      'cm-nx 立案申诉 58件',
+      'cu-nx 立案申诉 49件',
+      'ctt-nx 立案申诉 25件',
+      'region 服务类问题占比 46.3%',
+      'region 网络类问题占比 22.1%',
+      'region 资费类问题占比 31.6%',
+      'region App举报 1532件次',
+      'region 检测App 218款',
+      'region 发现违规App 19款',
+      'region 骚扰电话投诉 2214件次',
+      'cm-nx 被投诉号码占比 41.2%',
+      'ct-nx 被投诉号码占比 26.5%',
+      'cu-nx 被投诉号码占比 24.9%',
+      'region 移动通信转售企业占比 7.4%',
+    ]);
+  });
+});
+
+describe('fixture: a carrier’s report citing the appeal centre (test/fixtures/figures/carrier-report-passive.txt)', () => {
+  const file = fileURLToPath(new URL('../fixtures/figures/carrier-report-passive.txt', import.meta.url));
+  const parsed = parseBulletin(readFileSync(file, 'utf8'), 'test/fixtures/figures/carrier-report-passive.txt');
+  const owner = (value: number): string | null | undefined => parsed.facts.find((f) => f.figures.some((x) => x.value === value))?.carrierId;
+
+  it('appeals the centre passed on (被…申诉受理中心转办) are the carrier’s own', () => {
+    expect([8.37, 12.6, 2046, 4.82, 0.73].map(owner)).toEqual(['cm-gz', 'cm-gz', 'cm-gz', 'cm-gz', 'cm-gz']);
+    const passed = parsed.facts.flatMap((f) => f.figures).find((x) => x.value === 2046);
+    expect(passed?.label).toBe('转办申诉');
+  });
+
+  it('in a carrier’s text the centre’s count of appeals about 我公司 is the carrier’s', () => {
+    const text = '中国电信股份有限公司湖南分公司2023年电信服务质量状况报告\n\n一、用户申诉\n\n2023年,湖南省电信用户申诉受理中心受理涉及我公司的申诉1120件,同比下降9.4%。\n\n中国电信股份有限公司湖南分公司\n2024年1月20日';
+    const other = parseBulletin(text, 'x.txt');
+    expect(other.facts.filter((f) => f.figures.length).map((f) => [f.carrierId, f.figures.map((x) => x.value)])).toEqual([['ct-hn', [1120, 9.4]]]);
+  });
+
+  it('the province’s figure the carrier quotes stays the province’s', () => {
+    expect(owner(5.31)).toBeNull();
+  });
+
+  it('the carrier’s own user counts are its profile, not dropped as province statistics', () => {
+    const counts = parsed.facts.find((f) => f.figures.some((x) => x.value === 1480));
+    expect([counts?.carrierId, counts?.category, counts?.figures.map((x) => `${x.label} ${x.value}${x.unit}`)]).toEqual([
+      'cm-gz',
+      'profile',
+      ['移动电话用户 1480万户', '家庭宽带用户 612万户'],
+    ]);
+  });
+});
+
+describe('owners named the old, the press and the regulator’s own way', () => {
+  const finder = new MentionFinder(regionIndex());
+  /** The carriers the document names by name are known before facts are built; group and local words add theirs. */
+  const ctx = (region: { province: string; city?: string }, official = true, carriers: string[] = []): FactContext & { added: string[] } => {
+    const added: string[] = [];
+    return {
+      bulletinId: 'x-2024q2-official',
+      bulletinRegion: region,
+      finder,
+      declared: new Map(),
+      carrierRegions: new Map(carriers.map((id) => [id, id.includes('-') ? { province: region.province } : { province: 'CN' }])),
+      official,
+      addCarrier: (id: string) => added.push(id),
+      added,
+    };
+  };
+  const facts = (text: string, c: FactContext, owner = REGION_OWNER): Array<[string | null, number[]]> =>
+    buildFacts([{ parts: [3], text, role: 'body', owner, how: 'province', carriers: [] }], c).map((f) => [
+      f.carrierId,
+      f.figures.map((x) => x.value),
+    ]);
+
+  it('press abbreviations 中移动, 中电信, 中联通 are the national groups', () => {
+    expect(facts('中移动用户申诉率为1.92件/百万用户,中电信为3.85件/百万用户,其中中联通为4.40件/百万用户。', ctx({ province: 'CN' }, true, ['cm', 'ct', 'cu']))).toEqual([
+      ['cm', [1.92]],
+      ['ct', [3.85]],
+      ['cu', [4.4]],
+    ]);
+  });
+
+  it('a clause opening with 涉及 is about the carrier it names, in each clause in turn', () => {
+    const text = '其中,涉及上海电信的申诉486人次,较上季度下降10.5%;涉及上海移动的申诉529人次,较上季度下降3.7%;涉及上海联通的申诉417人次。';
+    const expected = [
+      ['ct-sh', [486, 10.5]],
+      ['cm-sh', [529, 3.7]],
+      ['cu-sh', [417]],
+    ];
+    expect(facts(text, ctx({ province: 'SH' }, true, ['ct-sh', 'cm-sh', 'cu-sh']))).toEqual(expected);
+    // The paragraph opens with 上海电信, so it is placed with it; the later clauses still go to the carriers they name.
+    expect(facts(text, ctx({ province: 'SH' }, true, ['ct-sh', 'cm-sh', 'cu-sh']), 'ct-sh')).toEqual(expected);
+  });
+
+  it('a carrier’s name right before its count ("上海电信申诉486人次") owns it', () => {
+    expect(facts('上海电信申诉486人次,上海移动申诉529人次。', ctx({ province: 'SH' }, true, ['ct-sh', 'cm-sh']))).toEqual([
+      ['ct-sh', [486]],
+      ['cm-sh', [529]],
+    ]);
+    expect(facts('涉及云南电信96件。', ctx({ province: 'YN' }, true, ['ct-yn']))).toEqual([['ct-yn', [96]]]);
+  });
+
+  it('移动公司, 省电信公司 in a regulator’s text are its own area’s companies', () => {
+    const c = ctx({ province: 'JL' });
+    expect(facts('移动公司被申诉812人次,电信公司被申诉465人次,涉及省联通公司596人次。', c)).toEqual([
+      ['cm-jl', [812]],
+      ['ct-jl', [465]],
+      ['cu-jl', [596]],
+    ]);
+    expect(c.added).toEqual(['cm-jl', 'ct-jl', 'cu-jl']);
+  });
+
+  it('市移动公司 is a city bulletin’s own; in a provincial bulletin it could be any city’s, so it names nobody', () => {
+    expect(facts('市移动公司被申诉42件。', ctx({ province: 'JS', city: 'suzhou' }))).toEqual([['cm-js-suzhou', [42]]]);
+    expect(facts('市移动公司被申诉42件。', ctx({ province: 'JS' }))).toEqual([[null, [42]]]);
+    // A municipality speaks of itself as 市.
+    expect(facts('市移动公司被申诉42件。', ctx({ province: 'BJ' }))).toEqual([['cm-bj', [42]]]);
+  });
+
+  it('outside a regulator’s text a bare 移动公司 names nobody', () => {
+    expect(facts('移动公司被申诉812人次。', ctx({ province: 'JL' }, false))).toEqual([[null, [812]]]);
+  });
+
+  it('names and bracketed figures in turn give each name its figure, under the measure the list announced', () => {
+    const c = ctx({ province: 'HA' }, true, ['cm-ha', 'cbn-ha', 'ct-ha', 'cu-ha']);
+    const built = buildFacts(
+      [{ parts: [1], text: '各企业申诉率由低到高依次为:河南移动(1.85件/百万用户)、河南广电(2.04件/百万用户)、河南电信(4.72件/百万用户)。', role: 'body', owner: REGION_OWNER, how: 'province', carriers: [] }],
+      c,
+    );
+    expect(built.filter((f) => f.figures.length).map((f) => [f.carrierId, f.figures.map((x) => `${x.label} ${x.value}`)])).toEqual([
+      ['cm-ha', ['申诉率 1.85']],
+      ['cbn-ha', ['申诉率 2.04']],
+      ['ct-ha', ['申诉率 4.72']],
+    ]);
+  });
+
+  it('in a regulator’s paragraph opened by one carrier, a later sentence about another carrier is that one’s', () => {
+    const c = ctx({ province: 'NM' }, true, ['cm-nm', 'ct-nm']);
+    const built = buildFacts(
+      [{ parts: [1], text: '三家企业中,内蒙古移动申诉量最少,为402件。与上季度相比,内蒙古电信降幅最大,达到11.7%。', role: 'body', owner: 'cm-nm', how: 'mention', carriers: ['cm-nm', 'ct-nm'] }],
+      c,
+    );
+    expect(built.map((f) => [f.carrierId, f.figures.map((x) => `${x.label ?? '-'} ${x.value}${x.change ? ` ${x.change.direction}` : ''}`)])).toEqual([
+      ['cm-nm', ['申诉量 402']],
+      ['ct-nm', ['- 11.7 down']],
+    ]);
+  });
+
+  it('a carrier’s hotline listed after a short lead-in is kept, the lead-in is not', () => {
+    const built = buildFacts(
+      [{ parts: [1], text: '可通过以下渠道投诉:中国电信客户服务热线10000;中国移动客户服务热线10086。', role: 'body', owner: REGION_OWNER, how: 'province', carriers: [] }],
+      ctx({ province: 'CN' }, true, ['ct', 'cm']),
+    );
+    expect(built.map((f) => [f.carrierId, f.text])).toEqual([
+      ['ct', '中国电信客户服务热线10000'],
+      ['cm', '中国移动客户服务热线10086。'],
+    ]);
+  });
+
+  it('shares after a topic clause name what they are shares of; resellers keep their own name and topic', () => {
+    const built = buildFacts(
+      [{ parts: [1], text: '本季度受理骚扰电话举报21436件次,被举报号码中,中国移动占38.4%,中国电信占27.9%,移动转售企业占6.8%。', role: 'body', owner: REGION_OWNER, how: 'province', carriers: [] }],
+      ctx({ province: 'CN' }, true, ['cm', 'ct']),
+    );
+    expect(built.map((f) => [f.carrierId, f.category, f.figures.map((x) => `${x.label} ${x.value}`)])).toEqual([
+      [null, 'spam', ['骚扰电话举报 21436']],
+      ['cm', 'spam', ['被举报号码占比 38.4']],
+      ['ct', 'spam', ['被举报号码占比 27.9']],
+      [null, 'resale', ['移动转售企业占比 6.8']],
+    ]);
+  });
+
+  it('an old group name (中国移动通信集团公司) is the group, not part of the measure', () => {
+    const built = buildFacts(
+      [{ parts: [1], text: '中国移动通信集团公司用户申诉率为4.1人次/百万用户,中国电信集团公司用户申诉率为9.3人次/百万用户。', role: 'body', owner: REGION_OWNER, how: 'province', carriers: [] }],
+      ctx({ province: 'CN' }, true, ['cm', 'ct']),
+    );
+    expect(built.map((f) => [f.carrierId, f.figures.map((x) => `${x.label} ${x.value}${x.unit}`)])).toEqual([
+      ['cm', ['用户申诉率 4.1人次/百万用户']],
+      ['ct', ['用户申诉率 9.3人次/百万用户']],
+    ]);
+  });
+
+  it('resellers after 涉及 are a category of the region, not the carrier named before', () => {
+    expect(facts('涉及中国广电的占比1.3%,涉及移动通信转售企业的占比6.8%。', ctx({ province: 'CN' }, true, ['cbn']))).toEqual([
+      ['cbn', [1.3]],
+      [null, [6.8]],
+    ]);
+  });
+});

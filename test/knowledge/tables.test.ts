@@ -73,6 +73,10 @@ describe('captions and headers', () => {
     ['各企业骚扰电话投诉情况见下表:', { measure: '骚扰电话投诉' }],
     ['申诉率(件/百万用户)', { measure: '申诉率', unit: '件/百万用户' }],
     ['申诉量(件)', { measure: '申诉量', unit: '件' }],
+    // A rate headed with a bare count unit, the way the press wrote it, is still a rate.
+    ['百万用户申诉率(人次)', { measure: '百万用户申诉率', unit: '人次/百万用户' }],
+    ['申诉率(万分之)', { measure: '申诉率', unit: '‱' }],
+    ['申诉量(人次)', { measure: '申诉量', unit: '人次' }],
   ])('%s', (text, expected) => {
     expect(measureOf(text)).toEqual(expected);
   });
@@ -100,6 +104,9 @@ describe('captions and headers', () => {
     ['环比', 'change'],
     ['同比增减', 'change'],
     ['申诉率(件/百万用户)', 'measure'],
+    ['较一季度', 'change'],
+    ['比上年同期', 'change'],
+    ['比例', 'measure'],
   ])('column %s is %s', (header, kind) => {
     expect(columnOf(header).kind).toBe(kind);
   });

@@ -3,7 +3,9 @@ import { TelegramError } from 'telegraf';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, type BroadcastLimits, type Sender } from '../../bot/broadcaster.ts';
 import { createLogger } from '../../bot/logger.ts';
-import { PostgresStateStore, SharedOutbox, tickOf } from '../../bot/state-store-postgres.ts';
+import { tickOf } from '../../bot/shared-digests.ts';
+import { SharedOutbox } from '../../bot/shared-outbox.ts';
+import { PostgresStateStore } from '../../bot/state-store-postgres.ts';
 import type { Run, Subscription } from '../../bot/state-store.ts';
 import type { OutMessage } from '../../handlers/reply.ts';
 import { NO_FILTER } from '../../knowledge/digests/subscription-filter.ts';
@@ -278,4 +280,22 @@ describe('shared outbox (PostgreSQL, several instances)', () => {
     const [p1, p2] = tg.to(-100500);
     expect(p2!.at - p1!.at).toBeGreaterThanOrEqual(2990);
   }, 20_000);
+});
+
+describe('shared outbox housekeeping', () => {
+  it('keeps the last five finished runs and the digests they use, as the files do', async () => {
+    const url = await fresh();
+    const store = await instance(url);
+    store.subscribe(sub(1));
+    await store.settle();
+    for (let i = 1; i <= 7; i++) {
+      await store.createRun({ run: { ...runFor(`old${i}`, [1], `d${i}`), startedAt: new Date(Date.UTC(2026, 10, i)).toISOString() }, digests: { [`d${i}`]: [{ html: `第 ${i} 期` }] } });
+      await store.pool.query(`UPDATE deliveries SET status = 'sent' WHERE run_id = $1`, [`old${i}`]);
+      await store.finishDoneRuns();
+    }
+    const runs = await store.pool.query<{ id: string }>('SELECT id FROM digest_runs ORDER BY id');
+    expect(runs.rows.map((r) => r.id)).toEqual(['old3', 'old4', 'old5', 'old6', 'old7']);
+    const digests = await store.pool.query<{ key: string }>('SELECT key FROM digests ORDER BY key');
+    expect(digests.rows.map((r) => r.key)).toEqual(['d3', 'd4', 'd5', 'd6', 'd7']);
+  });
 });

@@ -6,7 +6,7 @@
  */
 export async function htmlToText(html: string): Promise<string> {
   const { convert } = await import('html-to-text');
-  return convert(html, {
+  return convert(await prepared(html), {
     wordwrap: false,
     preserveNewlines: false,
     selectors: [
@@ -29,4 +29,38 @@ export async function htmlToText(html: string): Promise<string> {
       { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
     ],
   });
+}
+
+/** What may stand between the links of a menu: separators and spaces. */
+const BETWEEN_LINKS = /^[\s|｜·•/>»\-—,、:]*$/;
+/** Fewer links than this is a sentence's link or an attachment, not a menu. */
+const MENU_LINKS = 3;
+
+/**
+ * Menus a site builds without <nav>: a bar or list of three or more links with
+ * nothing but separators between them ("科技首页 通信 手机 互联网", a "相关新闻"
+ * list). Their entries would otherwise come out as short lines above the title,
+ * or be read as the title itself. Text that is not a link keeps its container.
+ *
+ * A page whose body does not carry the headline its <title> gives (a copy saved
+ * without its heading) gets that headline on top, since the parser reads the
+ * title first; the site's name after "_" or "|" is left off.
+ */
+async function prepared(html: string): Promise<string> {
+  if (!/<a[\s>]|<title[\s>]/i.test(html)) return html;
+  const cheerio = await import('cheerio');
+  const $ = cheerio.load(html);
+  $('ul, ol, div, p, section, span, td, dl').each((_, el) => {
+    const node = $(el);
+    if (node.closest('html').length === 0) return; // already removed with an outer menu
+    const links = node.find('a');
+    if (links.length < MENU_LINKS) return;
+    const copy = node.clone();
+    copy.find('a').remove();
+    if (BETWEEN_LINKS.test(copy.text())) node.remove();
+  });
+  const headline = ($('title').first().text().split(/\s*[_|｜]\s*/)[0] ?? '').replace(/\s+/g, ' ').trim();
+  const bare = (t: string): string => t.normalize('NFKC').replace(/\s+/g, '');
+  if (headline.length >= 6 && !bare($('body').text()).includes(bare(headline))) $('body').prepend($('<h1>').text(headline));
+  return $.html();
 }

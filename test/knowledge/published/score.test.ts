@@ -111,6 +111,15 @@ describe('scoreText', () => {
     expect(scoreText(twice, parse).figures[2]!.alsoUnder).toEqual([]);
   });
 
+  it('accepts any of the units an expectation allows', () => {
+    const either = ExpectedText.parse({
+      ...expected,
+      figures: [...expected.figures.slice(0, 4), { value: 5.9, unit: ['人次/百万用户', '人次'], owner: 'region', what: '百万用户申诉率为5.9人次' }],
+    });
+    const parse: Parse = () => parsedWith([fact(null, [{ value: 5.9, unit: '人次/百万用户', raw: '5.9人次' }])], []);
+    expect(scoreText({ expected: either, text: '' }, parse).figures[4]!.right).toBe(true);
+  });
+
   it('reports a value kept with another unit as a unit miss', () => {
     const parse: Parse = () => parsedWith([fact(null, [{ value: 4126, unit: '人次', raw: '4126人次' }])], []);
     const t = scoreText(item, parse);

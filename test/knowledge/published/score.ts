@@ -22,8 +22,11 @@ const Owner = z.string().regex(new RegExp(`^(?:region|${CARRIER_ID})$`));
 
 export const ExpectedFigure = z.object({
   value: z.number(),
-  /** As the parser spells units: "%", "件/百万用户", "万户", "个百分点"; a table cell takes its column's unit. */
-  unit: z.string().min(1),
+  /**
+   * As the parser spells units: "%", "件/百万用户", "万户", "个百分点"; a table cell takes its column's unit.
+   * Several when the text leaves a fair choice ("百万用户申诉率为5.9人次": 人次/百万用户 or 人次); the first is the best reading.
+   */
+  unit: z.union([z.string().min(1), z.array(z.string().min(1)).min(2)]),
   owner: Owner,
   /** What the figure measures, for people reading misses ("申诉率", "10月申诉量"). */
   what: z.string().min(1),
@@ -152,10 +155,11 @@ export function regionLabel(r: { province: string; city?: string | undefined }):
   return r.city ? `${r.province}/${r.city}` : r.province;
 }
 
-export function periodLabel(p: { year: number; quarter?: number | undefined; half?: number | undefined }): string {
-  if (p.quarter) return `${p.year}q${p.quarter}`;
-  if (p.half) return `${p.year}h${p.half}`;
-  return `${p.year}`;
+export function periodLabel(p: Period): string {
+  const months = p.months ? `m${p.months.from}-${p.months.to}` : '';
+  if (p.quarter) return `${p.year}q${p.quarter}${months}`;
+  if (p.half) return `${p.year}h${p.half}${months}`;
+  return `${p.year}${months}`;
 }
 
 export function ownerOf(carrierId: string | null): string {
@@ -168,12 +172,18 @@ function groupWords(carrierId: string): string[] {
   return g ? [g.name, g.short, ...g.aliases] : [];
 }
 
+/** The units an expected figure accepts, best reading first. */
+export function unitsOf(f: ExpectedFigure): string[] {
+  return Array.isArray(f.unit) ? f.unit : [f.unit];
+}
+
 function sameValue(a: number, b: number): boolean {
   return Math.abs(a - b) < 1e-9;
 }
 
+/** Exactly the same span: a quarter must not also claim a half, nor a year a span of months. */
 function samePeriod(got: Period, want: Period): boolean {
-  return got.year === want.year && got.quarter === want.quarter && got.half === want.half;
+  return periodLabel(got) === periodLabel(want) && got.quarter === want.quarter && got.half === want.half;
 }
 
 /** How often a number is written in a text (4.0 counts as 4; 12,316 as 12316). */
@@ -185,7 +195,9 @@ export function occurrences(text: string, value: number): number {
 
 function scoreFigure(parsed: ParsedBulletin, want: ExpectedFigure, all: readonly ExpectedFigure[], text: string): FigureResult {
   const owner = want.owner === 'region' ? null : want.owner;
-  const holders = parsed.facts.filter((f) => f.figures.some((x) => sameValue(x.value, want.value) && x.unit === want.unit));
+  const units = unitsOf(want);
+  const matches = (x: { value: number; unit: string }): boolean => sameValue(x.value, want.value) && units.includes(x.unit);
+  const holders = parsed.facts.filter((f) => f.figures.some(matches));
   const mine = holders.filter((f) => f.carrierId === owner);
   const right = mine.length > 0;
   const foundUnder = right ? [] : [...new Set(holders.map((f) => ownerOf(f.carrierId)))];
@@ -195,14 +207,14 @@ function scoreFigure(parsed: ParsedBulletin, want: ExpectedFigure, all: readonly
       : [...new Set(parsed.facts.flatMap((f) => f.figures.filter((x) => sameValue(x.value, want.value)).map((x) => x.unit)))];
   // A number written once in the text has the owners the expectation gives it and no other: a 分别 pair
   // handed to both carriers shows up here. Numbers written more than once may rightly belong to several.
-  const entitled = new Set(all.filter((e) => sameValue(e.value, want.value) && e.unit === want.unit).map((e) => e.owner));
+  const entitled = new Set(
+    all.filter((e) => sameValue(e.value, want.value) && unitsOf(e).some((u) => units.includes(u))).map((e) => e.owner),
+  );
   const alsoUnder =
     right && occurrences(text, want.value) === 1 ? [...new Set(holders.map((f) => ownerOf(f.carrierId)))].filter((o) => !entitled.has(o)) : [];
   const result: FigureResult = { expected: want, right, foundUnder, otherUnits, alsoUnder };
   if (want.change) {
-    result.changeRight = mine.some((f) =>
-      f.figures.some((x) => sameValue(x.value, want.value) && x.unit === want.unit && x.change?.direction === want.change),
-    );
+    result.changeRight = mine.some((f) => f.figures.some((x) => matches(x) && x.change?.direction === want.change));
   }
   return result;
 }
@@ -317,7 +329,7 @@ export function missesOf(t: TextScore): string[] {
   for (const id of t.otherGroupCarriers) lines.push(`note: lists ${id} (a group in otherGroups, not scored)`);
   for (const f of t.figures) {
     const e = f.expected;
-    const label = `${e.what} ${e.value}${e.unit} → ${e.owner}`;
+    const label = `${e.what} ${e.value}${unitsOf(e).join('|')} → ${e.owner}`;
     if (!f.right) {
       if (f.foundUnder.length) lines.push(`owner: ${label}, got ${f.foundUnder.join(', ')}`);
       else if (f.otherUnits.length) lines.push(`unit: ${label}, got unit ${f.otherUnits.join(', ')}`);

@@ -1,0 +1,413 @@
+/**
+ * News pages and web copies as staff receive them: a portal's menu bars and
+ * link lists around the story, a headline that ranks carriers, a stamp run
+ * onto the headline's line, a newspaper's page head in any order, reprint
+ * notes and photo captions; and the period rules that serial numbers and
+ * year-only titles need. Every fixture (test/fixtures/forms/news-pages/) is invented.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { denoise, isMenuBar, isStandaloneLine } from '../../knowledge/ingest/noise.ts';
+import { parseBulletin, type ParsedBulletin } from '../../knowledge/ingest/parse-bulletin.ts';
+import { splitParagraphs } from '../../knowledge/ingest/paragraphs.ts';
+import { openingPeriod, periodOfSerial, relativePeriod, serialOf } from '../../knowledge/ingest/period.ts';
+import { htmlToText } from '../../knowledge/ingest/readers/html.ts';
+import type { BulletinKind, Period, Region, SourceHints } from '../../knowledge/schema.ts';
+
+const FORMS = new URL('../fixtures/forms/news-pages/', import.meta.url);
+
+async function parseFixture(name: string, hints: SourceHints = {}): Promise<ParsedBulletin> {
+  const raw = readFileSync(fileURLToPath(new URL(name, FORMS)), 'utf8');
+  const text = name.endsWith('.html') ? await htmlToText(raw) : raw;
+  return parseBulletin(text, `test/fixtures/forms/news-pages/${name}`, hints);
+}
+
+/** Who owns the figure with this value: a carrier id, or null for the area as a whole. */
+function ownersOf(parsed: ParsedBulletin, value: number): Array<string | null> {
+  return parsed.facts.filter((f) => f.figures.some((x) => x.value === value)).map((f) => f.carrierId);
+}
+
+interface Case {
+  file: string;
+  head: { title: string; kind: BulletinKind; issuer: string; region: Region; period: Period };
+  carriers: string[];
+  /** Figure value → its owner (null: the area). */
+  owners: Array<[number, string | null]>;
+}
+
+const CASES: Case[] = [
+  {
+    file: 'news-portal-ranking.html',
+    head: {
+      title: '四川三季度电信申诉情况通报 四川联通申诉率最高',
+      kind: 'news',
+      issuer: '川渝资讯网',
+      region: { province: 'SC' },
+      period: { year: 2023, quarter: 3 },
+    },
+    carriers: ['cm-sc', 'ct-sc', 'cu-sc'],
+    owners: [
+      [1642, null],
+      [6.3, null],
+      [1.96, 'cu-sc'],
+      [1.41, 'ct-sc'],
+      [0.87, 'cm-sc'],
+      [46.2, null],
+      [33.5, null],
+      [5120, null],
+      [18.4, null],
+    ],
+  },
+  {
+    file: 'news-headline-stamp-reprint.txt',
+    head: {
+      title: '一季度电信服务质量通告发布:中国电信申诉率最高',
+      kind: 'news',
+      issuer: '通信头条',
+      region: { province: 'CN' },
+      period: { year: 2019, quarter: 1 },
+    },
+    carriers: ['cm', 'ct', 'cu'],
+    owners: [
+      [31870, null],
+      [4.6, null],
+      [38.2, null],
+      [20.9, null],
+      [12.6, 'ct'],
+      [10.3, 'cu'],
+      [5.1, 'cm'],
+    ],
+  },
+  {
+    file: 'newspaper-head-reordered.txt',
+    head: {
+      title: '广东通报去年四季度电信服务质量宽带申诉明显减少',
+      kind: 'news',
+      issuer: '通信产业报',
+      region: { province: 'GD' },
+      period: { year: 2020, quarter: 4 },
+    },
+    carriers: ['cm-gd', 'ct-gd', 'cu-gd'],
+    owners: [
+      [4376, null],
+      [0.92, 'cm-gd'],
+      [1.73, 'ct-gd'],
+      [2.05, 'cu-gd'],
+      [22.6, null],
+    ],
+  },
+  {
+    file: 'regulator-page-link-menu.html',
+    head: {
+      title: '陕西省通信管理局关于2022年第二季度电信服务质量的通告',
+      kind: 'official',
+      issuer: '陕西省通信管理局',
+      region: { province: 'SN' },
+      period: { year: 2022, quarter: 2 },
+    },
+    carriers: ['cm-sn', 'ct-sn', 'cu-sn'],
+    owners: [
+      [1187, null],
+      [0.71, 'cm-sn'],
+      [1.38, 'ct-sn'],
+      [1.52, 'cu-sn'],
+    ],
+  },
+  {
+    file: 'serial-no-date.txt',
+    head: {
+      title: '山东省通信管理局关于电信服务质量的通告(2022年第2号)',
+      kind: 'official',
+      issuer: '山东省通信管理局',
+      region: { province: 'SD' },
+      period: { year: 2022, quarter: 2 },
+    },
+    carriers: ['cm-sd', 'ct-sd', 'cu-sd'],
+    owners: [
+      [2248, null],
+      [0.82, 'cm-sd'],
+    ],
+  },
+  {
+    file: 'year-title-months-body.txt',
+    head: {
+      title: '关于2022年电信用户申诉情况的通报',
+      kind: 'official',
+      issuer: '山西省通信管理局',
+      region: { province: 'SX' },
+      period: { year: 2022, quarter: 2 },
+    },
+    carriers: ['cm-sx', 'ct-sx', 'cu-sx'],
+    owners: [
+      [906, null],
+      [1.27, 'cu-sx'],
+    ],
+  },
+];
+
+describe.each(CASES)('$file', ({ file, head, carriers, owners }) => {
+  it('is read with the right title, kind, issuer, region and period', async () => {
+    const { bulletin } = await parseFixture(file);
+    expect({ title: bulletin.title, kind: bulletin.kind, issuer: bulletin.issuer, region: bulletin.region, period: bulletin.period }).toEqual(head);
+  });
+
+  it('lists the carriers it speaks of and gives each figure to its owner', async () => {
+    const parsed = await parseFixture(file);
+    expect(parsed.carriers.map((c) => c.id).sort()).toEqual(carriers);
+    for (const [value, owner] of owners) expect([value, ownersOf(parsed, value)]).toEqual([value, [owner]]);
+  });
+
+  it('loses no paragraph: every one is placed with an owner', async () => {
+    expect((await parseFixture(file)).report.unplaced).toEqual([]);
+  });
+});
+
+describe('page chrome around a story', () => {
+  const BODY = '三季度,全省共受理用户申诉1642件,环比下降6.3%。';
+  const kept = (text: string): string[] => denoise(splitParagraphs(text)).paragraphs.map((p) => p.text);
+
+  it.each([
+    ['a portal bar with pipes', '信息港首页 | 新闻 | 科技 | 财经 | 登录 注册'],
+    ['a portal bar of sections only', '新闻 | 财经 | 体育 | 汽车 | 房产'],
+    ['a regulator menu with spaces', '首页 机构概况 政务公开 互动交流'],
+    ['a footer menu', '关于我们 | 广告服务 | 联系我们 | 网站地图'],
+  ])('%s is a menu bar', (_what, line) => {
+    expect(isMenuBar(line)).toBe(true);
+    expect(kept(`${line}\n\n${BODY}`)).toEqual([BODY]);
+  });
+
+  it.each([
+    ['a table header row', '企业 | 申诉量 | 申诉率 | 环比'],
+    ['a headline in two phrases', '工信部:四季度用户申诉环比下降 中国联通申诉率最高'],
+    ['carrier names in a row', '移动 电信 联通 广电'],
+    ['a sentence with figures', '首页数据显示 | 申诉1642件 | 下降6.3%'],
+  ])('%s is no menu bar', (_what, line) => {
+    expect(isMenuBar(line)).toBe(false);
+  });
+
+  it.each([
+    ['a photo caption', '▲图为三季度各企业申诉率对比'],
+    ['a photographer’s credit', '▲本报记者 王强 摄'],
+    ['an image address', 'http://img.example.cn/2023/1031/a81f.png'],
+    ['a reprint’s original title', '(原标题《四川通报三季度电信服务质量》)'],
+    ['a reprint note', '注:本文为转载,不代表本站观点。'],
+    ['an editor line in brackets', '(责任编辑:罗一鸣)'],
+  ])('drops %s', (_what, line) => {
+    expect(kept(`${BODY}\n\n${line}`)).toEqual([BODY]);
+  });
+
+  it('cuts a date-and-time stamp off a headline and keeps its site and date', () => {
+    const { paragraphs, meta } = denoise(splitParagraphs(`三季度电信申诉率公布:中国联通最高 2016-10-27 16:40 IT资讯站 作者:凌风\n\n${BODY}`));
+    expect(paragraphs.map((p) => p.text)).toEqual(['三季度电信申诉率公布:中国联通最高', BODY]);
+    expect(meta).toMatchObject({ publishedAt: '2016-10-27', source: 'IT资讯站', author: '凌风' });
+  });
+
+  it('keeps a bullet with a figure and a headline with a colon that is no stamp', () => {
+    for (const line of ['▲四川移动申诉率为0.87件/百万用户', '关于调整营业时间:2024年5月6日起执行新标准的公告']) {
+      expect(kept(`${line}\n\n${BODY}`)).toEqual([line, BODY]);
+    }
+  });
+
+  it('cuts a 来源 stamp with its date off a headline', () => {
+    const { paragraphs, meta } = denoise(splitParagraphs(`三季度电信申诉率公布:中国联通最高 来源:IT资讯站 2016-10-27\n\n${BODY}`));
+    expect(paragraphs.map((p) => p.text)).toEqual(['三季度电信申诉率公布:中国联通最高', BODY]);
+    expect(meta).toMatchObject({ publishedAt: '2016-10-27', source: 'IT资讯站' });
+  });
+
+  it('leaves a date after a listed article title to the list rules (no time, no 来源)', () => {
+    const { paragraphs } = denoise(splitParagraphs(`${BODY}\n\n关于召开电信服务质量座谈会的通知 2023-10-27\n\n另一段说明文字,没有数据。`));
+    expect(paragraphs.map((p) => p.text)).toContain('关于召开电信服务质量座谈会的通知 2023-10-27');
+  });
+
+  it('keeps a stamp line on its own when printed in one block with the headline', () => {
+    expect(isStandaloneLine('2016-10-27 16:40 IT资讯站 作者:凌风')).toBe(true);
+    expect(splitParagraphs(`三季度电信申诉率公布\n2016-10-27 16:40 IT资讯站 作者:凌风\n\n${BODY}`).map((p) => p.text)).toEqual([
+      '三季度电信申诉率公布',
+      '2016-10-27 16:40 IT资讯站 作者:凌风',
+      BODY,
+    ]);
+  });
+
+  it.each([
+    ['人民邮电报 2018年8月7日 星期二 第3版 综合新闻', '人民邮电报', '2018-08-07'],
+    ['2018年8月7日 星期二 人民邮电报 第3版', '人民邮电报', '2018-08-07'],
+    ['通信产业报 / 2021-02-03 / 第06版:运营服务', '通信产业报', '2021-02-03'],
+    ['2018年8月7日 人民邮电报', '人民邮电报', '2018-08-07'],
+    ['人民邮电报 2018年8月7日 星期二', '人民邮电报', '2018-08-07'],
+  ])('reads the paper and the day from the page head “%s”', (line, paper, day) => {
+    const { paragraphs, meta } = denoise(splitParagraphs(`${line}\n\n${BODY}`));
+    expect(paragraphs.map((p) => p.text)).toEqual([BODY]);
+    expect(meta).toMatchObject({ source: paper, publishedAt: day, newsroom: true });
+  });
+
+  it('takes the site’s name, not the date after it, from a 来源 line', () => {
+    expect(denoise(splitParagraphs(`来源:新华网 2024-05-06 10:30\n\n${BODY}`)).meta).toMatchObject({ source: '新华网', publishedAt: '2024-05-06' });
+  });
+});
+
+describe('reading saved pages', () => {
+  it('drops bars and lists made only of links, and keeps a paragraph with a link in it', async () => {
+    const html = [
+      '<div><a href="/">首页</a> <a href="/a">机构概况</a> <a href="/b">政务公开</a></div>',
+      '<ul><li><a href="/c">科技首页</a></li><li><a href="/d">通信</a></li><li><a href="/e">手机</a></li></ul>',
+      '<h2>关于2024年第一季度电信服务质量的通告</h2>',
+      '<p>详见<a href="/f.pdf">附件</a>,一季度全省共受理用户申诉812件。</p>',
+    ].join('');
+    expect(await htmlToText(html)).toBe('关于2024年第一季度电信服务质量的通告\n\n详见附件,一季度全省共受理用户申诉812件。');
+  });
+
+  it('puts the <title> headline on top of a copy saved without its heading, without the site name', async () => {
+    const html =
+      '<html><head><title>关于2024年第一季度电信服务质量的通告_福建省通信管理局</title></head>' +
+      '<body><p>现将2024年第一季度全省电信服务质量情况通告如下:</p></body></html>';
+    expect(await htmlToText(html)).toBe('关于2024年第一季度电信服务质量的通告\n\n现将2024年第一季度全省电信服务质量情况通告如下:');
+  });
+
+  it('does not repeat a <title> headline the page already carries', async () => {
+    const html = '<html><head><title>四川三季度电信申诉情况通报 | 川渝资讯网</title></head><body><h1>四川三季度电信申诉情况通报</h1><p>正文。</p></body></html>';
+    expect(await htmlToText(html)).toBe('四川三季度电信申诉情况通报\n\n正文。');
+  });
+});
+
+describe('who a story belongs to', () => {
+  it('a story about one carrier group, naming no province, keeps its figures with that group', () => {
+    const text = [
+      '中国联通上半年服务质量持续提升',
+      '2024-07-20 10:00 来源:通信世界网',
+      '中国联通日前发布2024年上半年服务质量报告。上半年,中国联通客户投诉量同比下降12.3%,10010热线人工接通率达到92.5%。',
+    ].join('\n\n');
+    const parsed = parseBulletin(text, 'story.txt');
+    expect(parsed.bulletin).toMatchObject({ kind: 'news', issuer: '通信世界网', region: { province: 'CN' }, period: { year: 2024, half: 1 } });
+    expect([ownersOf(parsed, 12.3), ownersOf(parsed, 92.5)]).toEqual([['cu'], ['cu']]);
+  });
+
+  it('a story whose body speaks of the carrier in its headline only is about that carrier, whoever’s bulletin it quotes', () => {
+    const text = [
+      '河北移动连续四个季度申诉率全省最低',
+      '2024-11-02 09:00 来源:燕赵通信网',
+      '近日,河北省通信管理局发布2024年第三季度电信服务质量通告,河北移动用户申诉率为0.41件/百万用户,为全省最低。',
+      '今年以来,该公司新建5G基站1.2万个,客户投诉量同比下降15.6%。',
+    ].join('\n\n');
+    const parsed = parseBulletin(text, 'story.txt');
+    expect(parsed.bulletin).toMatchObject({ kind: 'news', region: { province: 'HE' }, period: { year: 2024, quarter: 3 } });
+    expect([ownersOf(parsed, 0.41), ownersOf(parsed, 15.6)]).toEqual([['cm-he'], ['cm-he']]);
+  });
+
+  it('a regulator named before a colon in the headline, and a lead that tells of its release, make a story', () => {
+    const text = [
+      '工信部通报一季度电信服务质量:中国移动申诉率最低',
+      '工业和信息化部日前通报了2024年第一季度电信服务质量情况。一季度,全国共受理用户申诉52100件,环比下降3.3%。',
+      '三家企业中,中国移动申诉率为1.8件/百万用户,中国电信为3.2件/百万用户,中国联通为3.9件/百万用户。',
+    ].join('\n\n');
+    const parsed = parseBulletin(text, 'story.txt');
+    expect(parsed.bulletin).toMatchObject({ kind: 'news', region: { province: 'CN' }, period: { year: 2024, quarter: 1 } });
+    expect([52100, 1.8, 3.2, 3.9].map((v) => ownersOf(parsed, v))).toEqual([[null], ['cm'], ['ct'], ['cu']]);
+  });
+
+  it('a newspaper’s two-line headline is one title; a bulletin’s addressee line is not part of its title', () => {
+    const story = [
+      '中国电信报 2022年5月10日',
+      '福建通报一季度电信服务质量',
+      '携号转网申诉明显减少',
+      '本报讯 近日,福建省通信管理局通报了一季度全省电信服务质量情况。一季度,全省共受理用户申诉1320件,同比下降7.5%。',
+    ].join('\n\n');
+    expect(parseBulletin(story, 'story.txt').bulletin).toMatchObject({
+      title: '福建通报一季度电信服务质量 携号转网申诉明显减少',
+      kind: 'news',
+      issuer: '中国电信报',
+      period: { year: 2022, quarter: 1 },
+    });
+    const official = ['福建省通信管理局关于2022年第一季度电信服务质量的通告', '各基础电信企业福建分公司:', '一季度,全省共受理用户申诉1320件,同比下降7.5%。'].join('\n\n');
+    expect(parseBulletin(official, 'b.txt').bulletin.title).toBe('福建省通信管理局关于2022年第一季度电信服务质量的通告');
+  });
+
+  it('a story about no carrier and no regulator gives its figures to the area, not to no one', () => {
+    const text = ['本市宽带网络持续提速', '2024-03-02 08:30 来源:江城晚报', '今年1-2月,武汉市千兆宽带用户新增12.4万户,累计达到186万户。'].join('\n\n');
+    const parsed = parseBulletin(text, 'story.txt');
+    expect(parsed.report.unplaced).toEqual([]);
+    expect([ownersOf(parsed, 12.4), ownersOf(parsed, 186)]).toEqual([[null], [null]]);
+  });
+
+  it('a headline with a colon under a newsroom’s byline is a story, not the regulator’s bulletin', () => {
+    const text = [
+      '湖北三季度电信服务质量通报:湖北移动申诉率最低',
+      '2024年10月28日 09:15 来源:江城晚报',
+      '本报讯 湖北省通信管理局日前通报了第三季度全省电信服务质量情况。三季度,全省共受理用户申诉1530件,同比下降8.2%。',
+      '湖北移动、湖北电信、湖北联通的申诉率分别为0.95件/百万用户、1.84件/百万用户和2.21件/百万用户。',
+    ].join('\n\n');
+    const parsed = parseBulletin(text, 'story.txt');
+    expect(parsed.bulletin).toMatchObject({ kind: 'news', issuer: '江城晚报', region: { province: 'HB' }, period: { year: 2024, quarter: 3 } });
+    expect([ownersOf(parsed, 1530), ownersOf(parsed, 0.95), ownersOf(parsed, 2.21)]).toEqual([[null], ['cm-hb'], ['cu-hb']]);
+  });
+});
+
+describe('the issuer of a story is an organisation', () => {
+  const lead = (first: string): string =>
+    [first, '三季度,全省电信用户申诉受理中心共受理用户申诉1530件,同比下降8.2%。浙江移动申诉率为0.95件/百万用户。'].join('');
+
+  it.each([
+    ['据了解,', '新闻报道'],
+    ['据悉,', '新闻报道'],
+    ['据统计,', '新闻报道'],
+    ['据工信微报消息,', '工信微报'],
+    ['之江网讯 ', '之江网'],
+    ['【浙江在线】', '浙江在线'],
+  ])('a lead opening “%s” gives %s', (first, issuer) => {
+    const parsed = parseBulletin(lead(first), 'story.txt', { publishedAt: '2024-10-30' });
+    expect(parsed.bulletin.issuer).toBe(issuer);
+  });
+});
+
+describe('period from a serial number and from a year-only title', () => {
+  it('reads the serial and the year it is numbered in', () => {
+    expect(serialOf('关于电信服务质量的通告(2023年第3号)')).toEqual({ year: 2023, number: 3 });
+    expect(serialOf('(2016年第1期)')).toEqual({ year: 2016, number: 1 });
+    expect(serialOf('关于2023年第三季度电信服务质量的通告')).toBeUndefined();
+  });
+
+  it.each([
+    ['三季度', { year: 2023, number: 3 }, { year: 2023, quarter: 3 }],
+    ['第四季度', { year: 2024, number: 1 }, { year: 2023, quarter: 4 }],
+    ['下半年', { year: 2024, number: 1 }, { year: 2023, half: 2 }],
+    ['一季度', { year: 2024, number: 1 }, { year: 2024, quarter: 1 }],
+    ['第四季度', { year: 2024, number: 4 }, { year: 2024, quarter: 4 }],
+  ])('%s under serial %j is %j', (words, serial, period) => {
+    expect(periodOfSerial(relativePeriod(words)!, serial)).toEqual(period);
+  });
+
+  it.each([
+    ['7月至9月,全省受理用户申诉1875件。', { year: 2023, quarter: 3 }],
+    ['现将7-9月全省电信用户申诉情况通报如下:', { year: 2023, quarter: 3 }],
+    ['一、三季度,全省受理用户申诉1875件。', { year: 2023, quarter: 3 }],
+  ])('“%s” refines a year-only title', (opening, period) => {
+    expect(openingPeriod([opening])?.part(2023)).toEqual(period);
+  });
+
+  it.each([
+    ['全年共受理用户申诉8875件,其中四季度受理2011件。'],
+    ['2023年,全省共受理用户申诉8875件,其中四季度受理2011件。'],
+    ['去年三季度,全省受理用户申诉1875件。'],
+  ])('“%s” does not', (opening) => {
+    expect(openingPeriod([opening])).toBeUndefined();
+  });
+
+  const bulletin = (title: string, body: string): Period =>
+    parseBulletin([title, body, '江西省通信管理局'].join('\n\n'), 'b.txt').bulletin.period;
+
+  it('dates a bulletin with only a serial and a yearless period by the serial', () => {
+    expect(bulletin('关于电信服务质量的通告(2023年第3期)', '三季度,全省共受理用户申诉1875件,环比下降4.2%。')).toEqual({ year: 2023, quarter: 3 });
+    expect(bulletin('关于电信服务质量的通告(2024年第1号)', '第四季度,全省共受理用户申诉1875件,环比下降4.2%。')).toEqual({ year: 2023, quarter: 4 });
+  });
+
+  it('keeps a year-only title yearly when its paragraphs open with one quarter after another', () => {
+    const body = ['一、一季度,全省受理用户申诉1875件。', '二、二季度,全省受理用户申诉1702件。'];
+    expect(openingPeriod(body.slice(0, 1), body)).toBeUndefined();
+    expect(bulletin('关于2023年电信用户申诉情况的通报', body.join('\n\n'))).toEqual({ year: 2023 });
+  });
+
+  it('keeps a yearly bulletin yearly when a quarter is only mentioned inside it', () => {
+    expect(bulletin('关于2024年电信服务质量的通告', '全年共受理用户申诉8875件,其中四季度受理2011件。')).toEqual({ year: 2024 });
+    expect(bulletin('关于2023年电信用户申诉情况的通报', '7月至9月,全省受理用户申诉1875件,环比下降4.2%。')).toEqual({ year: 2023, quarter: 3 });
+  });
+});
