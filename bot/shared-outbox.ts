@@ -241,9 +241,11 @@ export class SharedOutbox {
     switch (o.kind) {
       case 'sent': {
         const done = row.sent_parts + 1 >= row.parts;
+        // The chat's gap counts from now, after the send: now() is when the round's transaction began,
+        // before the batch waited for its slots, and the chat's next part would come that much early.
         await c.query(
           `UPDATE deliveries SET sent_parts = sent_parts + 1, attempts = 0, status = $3,
-             not_before = now() + make_interval(secs => $4 / 1000.0) WHERE run_id = $1 AND chat_id = $2`,
+             not_before = clock_timestamp() + make_interval(secs => $4 / 1000.0) WHERE run_id = $1 AND chat_id = $2`,
           [...key, done ? 'sent' : 'pending', this.chatGapMs(row.chat_type)],
         );
         await c.query(

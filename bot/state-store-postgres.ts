@@ -11,6 +11,7 @@ const RUNS_KEPT = 5;
 
 /** Serialises run creation across instances: the "owed" check and the insert see one world. */
 const RUN_CREATION_LOCK = 7_424_201;
+/** Every instance LISTENs here for subscription changes; the outbox notifies it too when a chat is gone or has moved. */
 export const STATE_CHANNEL = 'state_changed';
 
 interface SubscriptionRow {
@@ -440,7 +441,11 @@ export class PostgresStateStore implements SubscriptionStore {
   }
 }
 
-/** Ends a subscription and voids what was still to be sent to it, as the lowdb store does. */
+/**
+ * Ends a subscription and voids what was still to be sent to it, as the
+ * lowdb store does. Takes the caller's client so that the outbox can end a
+ * chat Telegram refused in the same transaction that records the refusal.
+ */
 export async function endSubscription(c: pg.PoolClient, chatId: number, reason: string, at: string, byTelegram: boolean): Promise<void> {
   const ended = await c.query(
     'UPDATE subscriptions SET active = false, ended_at = $2, ended_reason = $3 WHERE chat_id = $1 AND active',

@@ -107,8 +107,8 @@ export function emptyState(): StateData {
 /**
  * Subscriptions as the digest features read and change them, whichever
  * store holds them: the journaled files below, or PostgreSQL
- * (state-store-postgres.ts), where the outbox is drained differently but
- * these behave the same; test/store/state-store.contract.test.ts holds both to it.
+ * (state-store-postgres.ts; its outbox is drained differently, in
+ * shared-outbox.ts). Both behave the same here; test/store/state-store.contract.test.ts holds both to it.
  */
 export interface SubscriptionStore {
   subscription(chatId: number): Subscription | undefined;

@@ -36,6 +36,9 @@ const REGULATOR = /(工业和信息化部|工信部|信息产业部|[\p{Script=H
 /** Document numbers: 工信部信管函〔2024〕299号, 浙通管服[2024]86号. */
 const DOC_NUMBER = /^\S{0,16}[〔\[(]\s*\d{4}\s*[〕\])]\s*\d{1,4}\s*号$/;
 const DATE_LINE = /^(?:(?:19|20)\d{2}|[〇零○一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月\s*(?:[\d一二三四五六七八九十]{1,3}\s*日)?$|^\d{4}-\d{1,2}-\d{1,2}$/;
+/** A newsroom's lead: 本报讯, 新浪科技讯, 新华社北京5月6日电, 本报记者, (通讯员 X 记者 Y). */
+const WIRE_LEAD = /^(?:本报讯|[\p{Script=Han}A-Za-z]{2,12}讯[\s(]|[\p{Script=Han}]{2,8}社\S{0,12}电|本报记者)|^\S{0,12}[(](?:本报)?(?:记者|通讯员)\s*\S{2,4}/u;
+
 /** A lead that speaks of the bulletin's release in the third person: 工业和信息化部日前通报了…, 近日发布了…. */
 const RETOLD = /(?:日前|近日|近期|今天|今日)[^。,]{0,6}(?:发布|通报|公布)了/;
 /** A bulletin speaking of its own office (我局近日通报了…) is no story. */
@@ -112,9 +115,11 @@ export function readHead(paragraphs: readonly Paragraph[], meta: PageMeta = { ne
   const first = paragraphs[i];
   if (!first) return { refusal: '只找到文号、日期等版头,没有找到标题和正文' };
   const opening = paragraphs.slice(0, 8).map((p) => p.text).join('\n');
+  // A regulator's own page has an editor line too (责任编辑); under its own 来源 that makes no story.
+  const ownPage = meta.source !== undefined && REGULATOR.test(meta.source);
   const newsCue =
-    NEWS_MARKERS.test(opening) ||
-    meta.newsroom ||
+    NEWS_MARKERS.test(opening.replace(/来源[:][^\n]*/g, ownPage ? '' : '$&')) ||
+    (meta.newsroom && !ownPage) ||
     Boolean(meta.author) ||
     (meta.source !== undefined && isNewsOutlet(meta.source)) ||
     retold(paragraphs[i + 1]?.text ?? '');
@@ -155,7 +160,11 @@ export function readHead(paragraphs: readonly Paragraph[], meta: PageMeta = { ne
   let kind: BulletinKind;
   // 工信部发布2024年第三季度电信服务质量通告, under a reporter's byline, is a story about the bulletin.
   // A colon inside the title is a newsroom's (工信部:…, …通报:湖北移动申诉率最低); a bulletin's title has none.
-  const headline = newsCue && /(?<!关于)(?:发布|公布)|出炉|显示|解读|获悉|[:]\s*\S/.test(mainLine);
+  // A lead that opens as a newsroom's (本报讯, 新华社北京电, (记者 X)) makes a story of a headline;
+  // a bulletin's own formal title (…关于…的通告, 通告(2023年第3号)) printed in full is still the bulletin.
+  const formal = /^关于|关于\S*(?:通告|通报|公告)/.test(mainLine) || Boolean(issuerInTitle(mainLine)) || GENERIC_TITLE.test(mainLine) || new RegExp(SERIAL).test(mainLine);
+  const wire = !formal && paragraphs.slice(j, j + 2).some((p) => WIRE_LEAD.test(p.text));
+  const headline = wire || (newsCue && /(?<!关于)(?:发布|公布)|出炉|显示|解读|获悉|[:]\s*\S/.test(mainLine));
   if ((OFFICIAL_TITLE.test(mainLine) || GENERIC_TITLE.test(mainLine)) && !headline) kind = 'official';
   // The 12321 centre's own reviews: 12321举报中心2023年第四季度垃圾信息举报受理情况.
   else if (/12321/.test(mainLine) && !newsCue) kind = 'official';
@@ -163,6 +172,8 @@ export function readHead(paragraphs: readonly Paragraph[], meta: PageMeta = { ne
   else if (newsCue || /[—-]{2}/.test(title)) kind = 'news';
   // 北京市通信管理局通报2024年第三季度电信服务质量情况: the regulator's own release.
   else if (issuerInTitle(mainLine) && /服务质量|申诉/.test(mainLine) && !/[:]\s*\S/.test(mainLine)) kind = 'official';
+  // 2024年第三季度全省电信服务质量情况, published under the regulator's own 来源 line.
+  else if (ownPage && !newsCue && /服务质量|申诉|投诉/.test(mainLine)) kind = 'official';
   else kind = 'news';
   return { head: { title, titleParagraphs: titleParts.map((p) => p.n), kind, ...(issuer ? { issuer } : {}), fromLead: false } };
 }
@@ -173,6 +184,8 @@ export function readHead(paragraphs: readonly Paragraph[], meta: PageMeta = { ne
  */
 export function cleanTitle(title: string): string {
   return title
+    // …中国联通最高(图), [视频]: what a portal marks its headlines with.
+    .replace(/\s*[(\[【](?:图|组图|图文|多图|附图|视频)[)\]】]\s*$/, '')
     .replace(/\s*[\[(]?\d{4}[-./]\d{1,2}[-./]\d{1,2}(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?[\])]?$/, '')
     .replace(/\s*[_|]\s*[^_|]{2,24}(?:局|部|网|站|门户|政府)$/, '')
     .trim();

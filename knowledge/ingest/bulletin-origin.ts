@@ -6,6 +6,7 @@ import type { Paragraph } from './paragraphs.ts';
 import {
   datelineOf,
   explicitPeriod,
+  openingExplicitPeriod,
   openingPeriod,
   parsePeriod,
   periodOfSerial,
@@ -174,8 +175,9 @@ function outletOfLead(text: string): string | undefined {
   const credited = /(?:^|\n)据([\p{Script=Han}A-Za-z0-9]{2,12}?)(?:消息|报道|发布|微信公众号)?[,,]/u.exec(text)?.[1];
   if (credited && isOrganisation(credited)) return credited;
   // 本报讯 names the masthead, which the page head carries, not the lead.
+  // "新浪科技讯 5月12日上午消息": a wire line names its outlet, whatever the outlet is called.
   const wire = /(?:^|\n)([\p{Script=Han}A-Za-z0-9]{2,12}?)讯[\s(]/u.exec(text)?.[1];
-  if (wire && wire !== '本报' && isOrganisation(wire)) return wire;
+  if (wire && wire !== '本报' && !/[资快简通电短喜视]$/.test(wire)) return wire;
   // 【通信产业网】, 【环球网科技综合报道】: the outlet in brackets before the lead.
   const bracketed = /(?:^|\n)【([\p{Script=Han}A-Za-z0-9]{2,12}?)(?:讯|消息|综合报道|报道)?】/u.exec(text)?.[1];
   return bracketed && isOrganisation(bracketed) ? bracketed : undefined;
@@ -208,6 +210,8 @@ export function readPeriod(ctx: Pick<OriginContext, 'head' | 'paragraphs' | 'met
     const part = openingPeriod(rest.slice(0, 3).map((p) => p.text), rest.map((p) => p.text));
     return { period: part ? part.part(titleYear.year) : titleYear };
   }
+  const opens = openingExplicitPeriod(rest.slice(0, 6).map((p) => p.text));
+  if (opens) return { period: opens };
 
   const near = [head.title, ...rest.slice(0, 4).map((p) => p.text)].join('\n');
   const rel = relativePeriod(near);

@@ -112,6 +112,8 @@ const LOCAL_NAME = /(?<=^|[\s\p{P}]|涉及|其中|针对|关于|对|和|与|及|
  * is the province's; 全 never starts a local name.
  */
 const LOCAL_WITHOUT_SUFFIX = /^(?:[、和及与](?:[省市区])?(?:移动|联通|电信|铁通|广电|网通)|被|的|为|分别|申诉率|申诉量|共)/;
+/** What follows a bare 移动公司 that is one company's figures: "移动公司被申诉812人次", "移动公司、电信公司分别…". */
+const BARE_LOCAL_FOLLOWS = /^\s*(?:\d|[、和及与](?:移动|联通|电信|铁通|广电|网通)|被|的(?:用户)?(?:申诉|投诉)|为\d|(?:用户)?(?:申诉|投诉)|占|共|分别)/;
 
 export interface FindOptions {
   /** Also find local names (省电信公司, 移动公司), for a caller that knows whose area the text speaks for. */
@@ -279,11 +281,13 @@ export class MentionFinder {
       for (const m of text.matchAll(LOCAL_NAME)) {
         // "云南省电信公司" was claimed above as 云南电信; a place name before 省 is never a local name.
         if (m[1] && m.index > 0 && this.regionBefore(text, m.index + 1)) continue;
+        const rest = text.slice(m.index + m[0].length);
         if (!m[3]) {
-          const rest = text.slice(m.index + m[0].length);
           // Without 公司 only 省电信 / 市移动 (a bare 电信 is the industry) in a company's place.
           if (!m[1] || !LOCAL_WITHOUT_SUFFIX.test(rest) || this.industryUse(m[2]!, rest)) continue;
         }
+        // A bare 电信公司 may be any telecoms company ("电信公司应当…"): only as one company among its figures.
+        if (!m[1] && !/(?:涉及|其中|针对|关于|对)$/.test(text.slice(0, m.index)) && !BARE_LOCAL_FOLLOWS.test(rest)) continue;
         const local: Mention = { start: m.index, end: m.index + m[0].length, ref: { group: groupOfWord(m[2]!) }, form: 'local', text: m[0] };
         if (m[1]) local.level = m[1] as '省' | '市' | '区';
         claim(local);

@@ -97,6 +97,8 @@ export function buildFacts(placements: readonly Placement[], ctx: FactContext): 
           : (classify(text, pieceLevel, MIN_SCORE_WITHOUT_FIGURES) ?? (weak && weak === topic ? weak : undefined));
         if (!category) return;
         if (!figures.length && isAddressee(text)) return;
+        // A lead-in cut off the clauses it introduces ("被举报号码中,", "从企业看,") says nothing by itself.
+        if (pieces.length > 1 && !figures.length && /(?:中|看|如下|依次为|分别为)$/.test(text)) return;
         // A carrier's clause cut out of the lead ("…渠道投诉:中国电信客户服务热线10000;") says something of its own.
         if (i === 0 && sentences.length > 1 && text.length <= LEAD_MAX && !figures.length && (pieces.length === 1 || j === 0)) return;
         running = category;
@@ -146,6 +148,30 @@ function isAddressee(text: string): boolean {
 
 /** A sentence that cites an authority's statistics ("据深圳市工业和信息化局统计") is not the carrier speaking. */
 const AUTHORITY_SOURCE = /^(?:[^,。]{0,12},)?据[^,。]{2,30}?(?:局|厅|委员会|委|部|办公室|中心|研究院)(?:的)?(?:统计|数据|消息|通报|监测)/;
+/** A carrier speaking of itself. */
+const SELF = /我公司|本公司|我司|本企业/;
+/** A clause that only states a change ("同比下降12%") continues the clause before it. */
+const CHANGE_ONLY = /^(?:同比|环比|较|比|与)/;
+
+/**
+ * "据省申诉受理中心统计,全省共受理申诉3000件,其中涉及我公司1200件": an authority's statistics
+ * quoted by a carrier are the region's, except the clauses about the carrier itself.
+ */
+function citedWithSelf(sentence: string, owner: string, located: readonly LocatedFigure[]): Piece[] {
+  const pieces: Piece[] = [];
+  let current = REGION_OWNER;
+  for (const clause of clauseSpans(sentence)) {
+    current = SELF.test(clause.text) ? owner : CHANGE_ONLY.test(clause.text) ? current : REGION_OWNER;
+    const figures = located.filter((f) => f.start >= clause.start && f.start < clause.end).map((f) => f.figure);
+    const last = pieces.at(-1);
+    if (last && last.owner === current) {
+      last.text += clause.text;
+      last.figures.push(...figures);
+    } else pieces.push({ owner: current, text: clause.text, figures });
+  }
+  return pieces;
+}
+
 /** Words that widen a clause to a whole area: what follows is about the area, not the carrier named before. */
 const SCOPE = /^(?:截至[^,]{0,12},)?(全国|全省|全区|全市|全行业|行业|我省|我市|我区)/;
 const RESALE_WORDS = /移动(?:通信)?转售(?:企业|业务)?|转售企业|虚拟运营商/g;
@@ -185,7 +211,7 @@ function splitByCarrier(sentence: string, owner: string, ctx: FactContext, prior
   const located = locateFigures(sentence, { names: named, prior });
   const within = (start: number, end: number): LocatedFigure[] => located.filter((f) => f.start >= start && f.start < end);
   const whole = (o: string): Piece[] => [{ owner: o, text: sentence, figures: located.map((f) => f.figure) }];
-  if (AUTHORITY_SOURCE.test(sentence)) return whole(REGION_OWNER);
+  if (AUTHORITY_SOURCE.test(sentence)) return owner !== REGION_OWNER && SELF.test(sentence) ? citedWithSelf(sentence, owner, located) : whole(REGION_OWNER);
   // A regulator's bare "电信、移动、联通" are the companies it regulates; 中国移动 in running text keeps its own reading.
   const bare = (m: { text: string; ref: CarrierRef }): boolean => ctx.official && !m.ref.region && BARE_WORD.test(m.text);
   const all = named
@@ -342,8 +368,10 @@ function rowOwner(label: string, ctx: FactContext): string | undefined {
   const clean = label.replace(/\s+/g, '');
   if (TOTAL_ROW.test(clean)) return REGION_OWNER;
   if (GROUP_WORD.test(clean)) return groupWordOwner(clean, ctx);
-  const named = ctx.finder.find(clean, ctx.declared).map((m) => carrierIdOf(m.ref));
-  return named.find((id) => ctx.carrierRegions.has(id));
+  const found = ctx.finder.find(clean, ctx.declared, { local: true });
+  // "省电信公司" as a row of an older bulletin's table: the bulletin's own area's company.
+  if (found.length === 1 && found[0]!.form === 'local' && found[0]!.text === clean) return localOwner(found[0]!, ctx);
+  return found.map((m) => carrierIdOf(m.ref)).find((id) => ctx.carrierRegions.has(id));
 }
 
 /** Carriers a document names only by a group word, added while its facts were built. */
@@ -396,7 +424,8 @@ function adopt(ref: CarrierRef, ctx: FactContext): string | undefined {
 /** One fact per table line: the row's owner, its figures with their columns, the caption's measure. */
 function tableFacts(table: Table, parts: readonly Placement[], section: CategoryId | undefined, ctx: FactContext, count: number): Fact[] {
   const head = parts[0]!;
-  const isOwner = (label: string): boolean => TOTAL_ROW.test(label) || GROUP_WORD.test(label.replace(/\s+/g, '')) || ctx.finder.find(label, ctx.declared).length > 0;
+  const isOwner = (label: string): boolean =>
+    TOTAL_ROW.test(label) || GROUP_WORD.test(label.replace(/\s+/g, '')) || ctx.finder.find(label, ctx.declared, { local: ctx.official }).length > 0;
   const context = `${table.caption ?? ''} ${table.measure ?? ''} ${table.header.join(' ')}`;
   const excerpt = head.text.slice(0, EXCERPT) + (head.text.length > EXCERPT ? '…' : '');
   const facts: Fact[] = [];

@@ -147,6 +147,12 @@ export function cleanLabel(raw: string): string | undefined {
 
 const CARRIER_NAME_ONLY = /^\p{Script=Han}{0,6}(?:移动|联通|电信|广电|铁塔|铁通|网通|有线)(?:公司|分公司|集团)?$/u;
 
+/** "从申诉率看,…", and "立案申诉中,涉及省电信公司96件": the clause opening the sentence names what is counted. */
+function topicOf(text: string): string | undefined {
+  const topic = /(?:从|就)([^,,]{2,10}?)(?:来|上)?看[,,]/.exec(text) ?? /^(?:在)?([^,,\d]{2,10}?)中[,,]/.exec(text);
+  return topic ? cleanLabel(topic[1]!) : undefined;
+}
+
 /** The counted noun after a figure ("15名驻村干部" → 驻村干部), used when nothing before it names the figure. */
 function labelAfter(text: string, from: number): string | undefined {
   const m = /^[\p{Script=Han}A-Za-z]{2,8}/u.exec(text.slice(from).split(/[,;。:、()“”]/)[0] ?? '');
@@ -197,17 +203,19 @@ export function locateFigures(sentence: string, options: FigureOptions = {}): Lo
       clauses.length > 1
         ? text
             .slice(cut, prevEnd)
-            .replace(/(?:最高|最多|最大|最低|最少|居首|第一)$/, '')
+            // "…申诉量居各省公司首位,为812人次": the ranking words are not the measure.
+            .replace(/(?:(?:居|位居|位列|排)(?:各[^,]{0,6}?)?)?(?:首位|居首|第一位?|最高|最多|最大|最低|最少|末位)$/, '')
             .replace(/(?:由低到高|由高到低|从低到高|从高到低)?(?:依次|排序|排名)?(?:为|是|如下)?$/, '')
         : '';
     // "内蒙古电信降幅最大,达到11.7%": a change named by its 降幅 (the figure then reads as a change).
     if (/(?:率|量|占比|比例|比重|数|[增降涨升减跌]幅|幅度)$/.test(previous) && !/^(?:从|就)/.test(previous)) {
       const named = cleanLabel(previous.slice(-LABEL_WINDOW));
-      if (named) return named;
+      // "被举报号码中,中国移动占比最高,为44.1%": a bare 占比 is a share of the sentence's topic.
+      const of = named && GENERIC_LABEL.test(named) ? topicOf(text.slice(0, at)) : undefined;
+      if (named) return of ? `${of}${named}` : named;
     }
-    // "从申诉率看,…", and "立案申诉中,涉及省电信公司96件": the clause opening the sentence names what is counted.
-    const topic = /(?:从|就)([^,,]{2,10}?)(?:来|上)?看[,,]/.exec(text.slice(0, at)) ?? /^(?:在)?([^,,\d]{2,10}?)中[,,]/.exec(text.slice(0, at));
-    if (topic) return cleanLabel(topic[1]!);
+    const topic = topicOf(text.slice(0, at));
+    if (topic) return topic;
     return prior.filter((f) => sameUnit(f.unit, unit) && !f.change && f.label).at(-1)?.label;
   };
   const hits: Array<{ start: number; end: number; make: () => LocatedFigure | undefined }> = [];
@@ -216,7 +224,7 @@ export function locateFigures(sentence: string, options: FigureOptions = {}): Lo
     const [raw, basis, gap, basisVerb, bareVerb, lead, number, plusBefore, unit, plusAfter, bound] = m;
     if (!number || !unit) continue;
     const numberAt = m.index + raw.indexOf(number, (lead?.length ?? 0) + (raw.length - raw.trimStart().length));
-    if (isName(sentence, number, unit, numberAt)) continue;
+    if (isName(sentence, number, unit, numberAt, m.index + raw.length)) continue;
     if (bound && isThreshold(sentence, m.index + raw.length)) continue;
     // "15秒接通率为91.4%", "100Mbps用户占比93%": a figure that names the rate after it.
     if (!bound && RATE_AFTER.test(sentence.slice(m.index + raw.length))) continue;
@@ -239,7 +247,11 @@ export function locateFigures(sentence: string, options: FigureOptions = {}): Lo
                 ? '以上'
                 : qualifierOf(lead);
         const figure: Figure = { value, unit: unitClean, raw: raw.trim() };
-        const own = labelAt(m.index);
+        // "…最高,达每百万用户12.3人次": the base written before the number is the unit's, not the measure.
+        const written = labelAt(m.index);
+        const perBase = written && RATE_COUNT_UNIT.test(unitClean) ? PER_BASE_BEFORE.exec(written) : null;
+        const own = perBase ? cleanLabel(written!.slice(0, perBase.index)) : written;
+        if (perBase) figure.unit = `${unitClean}/${perBase[1]}${perBase[2]}`;
         const generic = own !== undefined && GENERIC_LABEL.test(own);
         const from = labelStart(m.index);
         // "涉及中国移动的号码占比44.1%,中国电信占比25.6%": a bare 占比 after a name is the share named before.
@@ -347,6 +359,8 @@ export function locateFigures(sentence: string, options: FigureOptions = {}): Lo
   return all;
 }
 
+/** A base written right before the number: "申诉率为每百万用户4.3件", "达每百万用户12.3人次". */
+const PER_BASE_BEFORE = /(?:为|是|达到|达|约)?每(百万|十万|千万|万|亿|百|千)(用户|户|人|条)$/;
 /** Count units a rate's value is written with when the press drops its base ("申诉率为8.4人次"). */
 const RATE_COUNT_UNIT = /^(?:人次|件次|件|次|个|起)$/;
 /** The population a rate is counted over, as its label names it: 百万用户申诉率, 每万户申诉. */
@@ -456,13 +470,15 @@ function changeInWords(label: string | undefined, after: string): { change: Chan
 }
 
 /** Hotlines, dates and document numbers followed by a unit-like character. */
-function isName(sentence: string, number: string, unit: string, at: number): boolean {
+function isName(sentence: string, number: string, unit: string, at: number, end: number): boolean {
   if (unit === 'G' && GENERATION.test(number)) return true;
   const before = sentence[at - 1] ?? '';
   // "第 1 页 共 3 页": page furniture.
   if (unit === '页' && /(?:第|共)\s*$/.test(sentence.slice(Math.max(0, at - 3), at))) return true;
   // "3月15日": a date, not fifteen days.
   if ((unit === '日' || unit === '号') && before === '月') return true;
+  // "新华社北京2月12日电", "12日发布": a day of the month, without its month.
+  if (unit === '日' && /^(?:电|讯|发布|公布|召开|印发|消息|报道|起|上午|下午|晚)/.test(sentence.slice(end))) return true;
   if (/^\d{4}$/.test(number) && unit === '年') return true;
   // "12315家", "10086号": a service number before a one-character noun, not a count; "118件" is a count.
   return SERVICE_NUMBER.test(number) && /^[人家站台号位]$/.test(unit);

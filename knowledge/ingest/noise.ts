@@ -95,6 +95,18 @@ const STAMP_LINE = new RegExp(
   'u',
 );
 
+/**
+ * The site a portal's stamp names after the time ("2020年05月12日 10:21 新浪科技"); a short
+ * word there is the place it was posted from ("… 17:30 北京"). The account before the date
+ * in a WeChat stamp may be the regulator's own, whose release is no story: it is not taken.
+ */
+function stampSource(t: string): string | undefined {
+  const after = new RegExp(`${TIME}\\s+([\\p{Script=Han}]{2,6})$`, 'u').exec(t)?.[1];
+  return after && (after.length >= 4 || /网|报|台|社/.test(after)) ? after : undefined;
+}
+
+const POSTED_LINE = new RegExp(`^${NUMERIC_DATE}\\s+([\\p{Script=Han}]{2,20})$`, 'u');
+
 const IMAGE_NAME = /^(?:[\w.()\-\u4e00-\u9fff]+\.(?:png|jpe?g|gif|bmp|webp|svg|tiff?)\s*)+$/i;
 
 /** A bare address left where a picture was: http://img.example.com/2016/1027/q3.png */
@@ -113,6 +125,15 @@ const PORTAL_SECTION = /^(?:新闻|财经|科技|体育|娱乐|汽车|房产|军
 
 const RELATED_HEAD = /^(?:相关阅读|相关新闻|相关链接|相关文章|相关稿件|相关报道|推荐阅读|延伸阅读|热点新闻|热门文章|猜你喜欢|更多新闻|更多阅读|往期回顾|精彩推荐)\s*[::]?\s*$/;
 
+/** A comments section: 网友评论(3), 发表评论, 全部评论. Readers' words are never the bulletin's. */
+const COMMENTS_HEAD = /^(?:网友评论|用户评论|读者评论|全部评论|最新评论|热门评论|发表评论|我要评论|评论)\s*(?:[((]\s*\d+\s*[))])?\s*[::]?$/;
+/** One comment: 网友“老张”:…, 匿名用户:…, or any line closed by its posting time. */
+const COMMENT_LINE = new RegExp(
+  `^(?:网友|热心网友|匿名用户|游客|读者|用户)\\S{0,16}[::]|(?:${'\\d{4}[-./]\\d{1,2}[-./]\\d{1,2}'})\\s*(?:\\d{1,2}:\\d{2}(?::\\d{2})?)?$`,
+);
+/** An advertisement's slot (广告 330*360) or a call to scan a code (扫码关注我们). */
+const AD_LINE = /^(?:广告|推广|赞助)(?:\s*\d+\s*[*×xX]\s*\d+)?$|^(?:扫码|扫描二维码|长按识别二维码)\S{0,10}$/;
+
 /** Words that make a short line an article title in a list of links. */
 const LINK_TITLE = /通告|通知|公告|通报|关于|举行|召开|开展|印发|发布|会议|调研|座谈|部署|启动|专项|活动|工作|报告|解读|一图读懂/;
 
@@ -122,10 +143,24 @@ export function denoise(paragraphs: readonly Paragraph[], options: NoiseOptions 
   /** Paragraphs that keep their text without a stamp run onto their line. */
   const trimmed = new Map<number, string>();
   let inRelated = false;
+  let inComments = false;
   for (const p of paragraphs) {
     const t = p.text;
+    if (inComments) {
+      if (COMMENT_LINE.test(t) || COMMENTS_HEAD.test(t) || isChrome(t, meta)) {
+        dropped.add(p.n);
+        continue;
+      }
+      inComments = false;
+    }
+    if (COMMENTS_HEAD.test(t)) {
+      inComments = true;
+      dropped.add(p.n);
+      continue;
+    }
     if (inRelated) {
-      if (looksLikeLinkLine(t)) {
+      // Under 相关新闻 every headline is another story's, dated or not; a sentence ends the list.
+      if (looksLikeLinkLine(t) || (t.length <= 80 && !/[。;!?]/.test(t))) {
         dropped.add(p.n);
         continue;
       }
@@ -180,9 +215,19 @@ const STAMP_START = new RegExp(`(?:${NUMERIC_DATE}|\\d{4}年\\d{1,2}月\\d{1,2}�
 /** One paragraph of page chrome; meta lines also leave their values in meta. */
 function isChrome(t: string, meta: PageMeta): boolean {
   if (isBreadcrumb(t) || NAV_WORD.test(t) || SEARCH_BOX.test(t) || isMenuBar(t)) return true;
-  if (BARE_URL.test(t) || (t.length <= 60 && CAPTION.test(t)) || (t.length <= 120 && REPRINT_NOTE.test(t))) return true;
+  if (BARE_URL.test(t) || AD_LINE.test(t) || (t.length <= 60 && CAPTION.test(t)) || (t.length <= 120 && REPRINT_NOTE.test(t))) return true;
   if (STAMP_LINE.test(t)) {
     meta.publishedAt ??= isoDate(t);
+    meta.source ??= stampSource(t);
+    return true;
+  }
+  // "2022-01-24 江西省通信管理局" under a page's title: the day and who posted it (a signature
+  // puts the name first and writes the date in words).
+  const posted = POSTED_LINE.exec(t);
+  if (posted) {
+    meta.publishedAt ??= isoDate(t);
+    // A place ("2024-05-06 北京") says where, not who.
+    if (/(?:局|部|厅|委|网|报|社|台|站|中心|公司|办公室)$/.test(posted[1]!)) meta.source ??= posted[1];
     return true;
   }
   if (PAGE_HEAD.test(t) || isPageHead(t)) {
@@ -211,7 +256,7 @@ function isChrome(t: string, meta: PageMeta): boolean {
  */
 export function isStandaloneLine(t: string): boolean {
   if (t.length > 160) return false;
-  if (RELATED_HEAD.test(t)) return true;
+  if (RELATED_HEAD.test(t) || COMMENTS_HEAD.test(t) || COMMENT_LINE.test(t)) return true;
   if (DATED_LINE.test(t) && t.length <= 70 && LINK_TITLE.test(t)) return true;
   return isChrome(t, { newsroom: false });
 }

@@ -56,7 +56,7 @@ export function parseBulletin(raw: string, sourceFile: string, hints: SourceHint
   const titleRegion = regionOfTitle(head.title, regions);
   const regulatorVoice = head.kind === 'official' || retellsBulletin(head, paragraphs);
   const national =
-    titleRegion?.province === 'CN' || (!titleRegion && (regulatorVoice || head.kind === 'news') && nationalScope(head, paragraphs, meta, hints, regulatorVoice));
+    titleRegion?.province === 'CN' || (!titleRegion && nationalScope(head, paragraphs, meta, hints, regulatorVoice));
 
   const f = finder();
   const declared = collectDeclarations(paragraphs, f, national);
@@ -157,7 +157,7 @@ function retellsBulletin(head: DocumentHead, paragraphs: readonly Paragraph[]): 
 
 /** The regulator publishing its bulletin, or the story quoting it. */
 const REGULATOR_RELEASE =
-  /(?:工业和信息化部|工信部|信息产业部|通信管理局|12321)[^。]{0,30}(?:发布|通告|通报|公布)|(?:通告|通报)(?:显示|指出|称|出炉)|(?:发布|公布)了?[^。,]{0,24}(?:服务质量|申诉)[^。,]{0,10}(?:通告|通报)/;
+  /(?:工业和信息化部|工信部|信息产业部|通信管理局|12321)[^。]{0,30}(?:发布|通告|通报|公布)|(?:通告|通报)(?:显示|指出|称|出炉)|(?:发布|公布)了?[^。,]{0,24}(?:服务质量|申诉)[^。,]{0,10}(?:通告|通报)|据(?:工业和信息化部|工信部|\S{2,8}通信管理局)|(?:工业和信息化部|工信部|通信管理局)(?:的)?(?:数据|统计)显示/;
 /** A headline that ranks carriers against each other (中国联通最高, 移动申诉率最低) speaks of all of them. */
 const RANKS_CARRIERS = /最高|最低|居首|垫底|最多|最少|排名|排行|榜/;
 
@@ -168,7 +168,7 @@ const RANKS_CARRIERS = /最高|最低|居首|垫底|最多|最少|排名|排行|
  */
 function nationalScope(head: DocumentHead, paragraphs: readonly Paragraph[], meta: PageMeta, hints: SourceHints, regulatorVoice: boolean): boolean {
   const regions = regionIndex();
-  // A story about a group (中国联通上半年服务质量…) that names no province is national too.
+  // A story or report about a group (中国联通上半年服务质量…, 中国广电…状况报告) that names no province is national too.
   const region = readRegion({ head, paragraphs, meta, hints, regions, carrierRegions: [], regulatorVoice });
   if (region?.province !== 'CN') return false;
   const f = finder();

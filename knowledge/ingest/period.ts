@@ -179,6 +179,18 @@ export function periodOfSerial(rel: RelativePeriod, serial: Serial): Period {
   return !rel.anchored && serial.number === 1 && lastMonth(candidate) === 12 ? rel.part(year - 1) : candidate;
 }
 
+/**
+ * A period with its year that opens a paragraph ("2023年上半年,本公司…", "一、2023年1-9月,…"):
+ * what a text with no period in its title reports on, however long the clause that follows.
+ */
+export function openingExplicitPeriod(paragraphs: readonly string[]): Period | undefined {
+  for (const text of paragraphs) {
+    const first = periodsIn(text).find((f) => f.explicit);
+    if (first && withArabicYears(text).slice(0, first.index).replace(OPENING_MARK, '') === '') return first.period;
+  }
+  return undefined;
+}
+
 /** Where a body says what it reports on: 现将…通报如下, …情况如下. */
 const REPORTS_ON = /现将|如下|情况通报|情况通告/;
 const OPENING_MARK = /^(?:[一二三四五六七八九十]+、|[(][一二三四五六七八九十]+[)]|\d{1,2}[.、])?\s*(?:今年|本年度?)?\s*/;

@@ -460,11 +460,37 @@ describe('fractions written in words and counts of apps', () => {
 
   it('a base written before the number (申诉率为每百万用户4.3件) gives the unit, the measure stays 申诉率', () => {
     expect(extractFigures('申诉率为每百万用户4.3件')).toEqual([{ value: 4.3, unit: '件/百万用户', raw: '4.3件', label: '申诉率' }]);
+    expect(extractFigures('中国电信的用户申诉率最高,达每百万用户12.3人次', { names: [{ start: 0, end: 4 }] })).toEqual([
+      { value: 12.3, unit: '人次/百万用户', raw: '12.3人次', label: '用户申诉率' },
+    ]);
+    expect(extractFigures('用户申诉率为每百万用户0.9件,同比下降0.2件').map((f) => `${f.label} ${f.value}${f.unit}`)).toEqual([
+      '用户申诉率 0.9件/百万用户',
+      '用户申诉率 0.2件/百万用户',
+    ]);
+  });
+
+  it('a day of the month without its month is a date, a number of days is not', () => {
+    expect(extractFigures('工信部12日发布通告')).toEqual([]);
+    expect(extractFigures('记者15日电')).toEqual([]);
+    expect(extractFigures('整改期限为30日').map((f) => `${f.value}${f.unit}`)).toEqual(['30日']);
   });
 
   it('份 counts documents, 份额 is a share', () => {
     expect(extractFigures('下达整改通知书2份').map((f) => `${f.value}${f.unit} ${f.label}`)).toEqual(['2份 整改通知书']);
     expect(extractFigures('3份额')).toEqual([]);
+  });
+
+  it('a count of app reports is a fact of its own, in the reports’ topic', () => {
+    const finder = new MentionFinder(regionIndex());
+    const built = buildFacts([{ parts: [1], text: '本季度受理不良应用举报27815件次。', role: 'body', owner: REGION_OWNER, how: 'province', carriers: [] }], {
+      bulletinId: 'cn-2024q2-official',
+      bulletinRegion: { province: 'CN' },
+      finder,
+      declared: new Map(),
+      carrierRegions: new Map(),
+      official: true,
+    });
+    expect(built.map((f) => [f.carrierId, f.category, f.figures.map((x) => `${x.label} ${x.value}${x.unit}`)])).toEqual([[null, 'spam', ['不良应用举报 27815件次']]]);
   });
 
   it('款 counts apps', () => {
@@ -525,6 +551,15 @@ describe('fixture: a carrier’s report citing the appeal centre (test/fixtures/
     const text = '中国电信股份有限公司湖南分公司2023年电信服务质量状况报告\n\n一、用户申诉\n\n2023年,湖南省电信用户申诉受理中心受理涉及我公司的申诉1120件,同比下降9.4%。\n\n中国电信股份有限公司湖南分公司\n2024年1月20日';
     const other = parseBulletin(text, 'x.txt');
     expect(other.facts.filter((f) => f.figures.length).map((f) => [f.carrierId, f.figures.map((x) => x.value)])).toEqual([['ct-hn', [1120, 9.4]]]);
+  });
+
+  it('in the authority’s statistics a carrier quotes, only the clauses about 我公司 are the carrier’s', () => {
+    const text = '中国联合网络通信有限公司湖北省分公司2023年电信服务质量状况报告\n\n一、用户申诉\n\n据湖北省通信管理局申诉受理中心统计,2023年全省共受理用户申诉8120件,其中涉及我公司的申诉2140件,同比下降11.3%,低于全省平均水平。\n\n中国联合网络通信有限公司湖北省分公司\n2024年1月15日';
+    const other = parseBulletin(text, 'x.txt');
+    expect(other.facts.filter((f) => f.figures.length).map((f) => [f.carrierId, f.figures.map((x) => x.value)])).toEqual([
+      [null, [8120]],
+      ['cu-hb', [2140, 11.3]],
+    ]);
   });
 
   it('the province’s figure the carrier quotes stays the province’s', () => {
@@ -658,6 +693,24 @@ describe('owners named the old, the press and the regulator’s own way', () => 
       ['cm', 'spam', ['被举报号码占比 38.4']],
       ['ct', 'spam', ['被举报号码占比 27.9']],
       [null, 'resale', ['移动转售企业占比 6.8']],
+    ]);
+  });
+
+  it('a share stated as 最高 and 次之 is a share of the sentence’s topic, for each carrier in turn', () => {
+    const built = buildFacts(
+      [{ parts: [1], text: '被举报号码中,中国移动占比最高,为44.1%,中国电信次之,为27.9%,中国联通为21.3%。', role: 'body', owner: REGION_OWNER, how: 'province', carriers: [] }],
+      ctx({ province: 'CN' }, true, ['cm', 'ct', 'cu']),
+    );
+    expect(built.map((f) => [f.carrierId, f.figures.map((x) => `${x.label} ${x.value}`)])).toEqual([
+      ['cm', ['被举报号码占比 44.1']],
+      ['ct', ['被举报号码占比 27.9']],
+      ['cu', ['被举报号码占比 21.3']],
+    ]);
+  });
+
+  it('ranking words around a count are not its measure', () => {
+    expect(extractFigures('涉及中国移动广东公司的申诉量居各省公司首位,为812人次', { names: [{ start: 2, end: 10 }] })).toEqual([
+      { value: 812, unit: '人次', raw: '812人次', label: '申诉量' },
     ]);
   });
 

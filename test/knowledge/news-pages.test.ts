@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { denoise, isMenuBar, isStandaloneLine } from '../../knowledge/ingest/noise.ts';
 import { parseBulletin, type ParsedBulletin } from '../../knowledge/ingest/parse-bulletin.ts';
 import { splitParagraphs } from '../../knowledge/ingest/paragraphs.ts';
-import { openingPeriod, periodOfSerial, relativePeriod, serialOf } from '../../knowledge/ingest/period.ts';
+import { openingExplicitPeriod, openingPeriod, periodOfSerial, relativePeriod, serialOf } from '../../knowledge/ingest/period.ts';
 import { htmlToText } from '../../knowledge/ingest/readers/html.ts';
 import type { BulletinKind, Period, Region, SourceHints } from '../../knowledge/schema.ts';
 
@@ -203,6 +203,23 @@ describe('page chrome around a story', () => {
     expect(meta).toMatchObject({ publishedAt: '2016-10-27', source: 'IT资讯站', author: '凌风' });
   });
 
+  it('drops an advertisement slot, a call to scan a code, and a comments section with its comments', () => {
+    const text = [
+      '广告 330*360',
+      BODY,
+      '扫码关注我们',
+      '网友评论(2)',
+      '网友“老王”:我家宽带每月99元,还行。 2023-10-31 16:02',
+      '匿名用户:信号一般。 2023-10-31 17:45',
+    ].join('\n\n');
+    expect(kept(text)).toEqual([BODY]);
+  });
+
+  it('drops every undated headline under 相关新闻, even printed in one block, and stops at a sentence', () => {
+    const text = `${BODY}\n\n相关新闻:\n一季度四川移动申诉率全省最低\n三大运营商5G套餐用户突破10亿\n\n二季度,全省共受理用户申诉1501件。`;
+    expect(kept(text)).toEqual([BODY, '二季度,全省共受理用户申诉1501件。']);
+  });
+
   it('keeps a bullet with a figure and a headline with a colon that is no stamp', () => {
     for (const line of ['▲四川移动申诉率为0.87件/百万用户', '关于调整营业时间:2024年5月6日起执行新标准的公告']) {
       expect(kept(`${line}\n\n${BODY}`)).toEqual([line, BODY]);
@@ -241,6 +258,18 @@ describe('page chrome around a story', () => {
     expect(meta).toMatchObject({ source: paper, publishedAt: day, newsroom: true });
   });
 
+  it('takes the site a portal’s stamp names after the time, not the place a post was sent from', () => {
+    expect(denoise(splitParagraphs(`2020年05月12日 10:21 新浪科技\n\n${BODY}`)).meta).toMatchObject({ source: '新浪科技', publishedAt: '2020-05-12' });
+    expect(denoise(splitParagraphs(`原创 工信微报 2025年04月18日 17:30 北京\n\n${BODY}`)).meta).toEqual({ newsroom: false, publishedAt: '2025-04-18' });
+  });
+
+  it('reads the day and the poster from a “date name” line under a title, but not a place as a poster', () => {
+    expect(denoise(splitParagraphs(`2022-01-24 江西省通信管理局\n\n${BODY}`))).toMatchObject({ meta: { publishedAt: '2022-01-24', source: '江西省通信管理局' }, dropped: [1] });
+    expect(denoise(splitParagraphs(`2024-05-06 北京\n\n${BODY}`)).meta).toEqual({ newsroom: false, publishedAt: '2024-05-06' });
+    // A signature names first and dates in words: it stays, for the issuer.
+    expect(kept(`${BODY}\n\n江西省通信管理局 2022年1月21日`)).toEqual([BODY, '江西省通信管理局 2022年1月21日']);
+  });
+
   it('takes the site’s name, not the date after it, from a 来源 line', () => {
     expect(denoise(splitParagraphs(`来源:新华网 2024-05-06 10:30\n\n${BODY}`)).meta).toMatchObject({ source: '新华网', publishedAt: '2024-05-06' });
   });
@@ -255,6 +284,23 @@ describe('reading saved pages', () => {
       '<p>详见<a href="/f.pdf">附件</a>,一季度全省共受理用户申诉812件。</p>',
     ].join('');
     expect(await htmlToText(html)).toBe('关于2024年第一季度电信服务质量的通告\n\n详见附件,一季度全省共受理用户申诉812件。');
+  });
+
+  it('makes every block and every line break outside a table a paragraph, and keeps a cell’s line break in its row', async () => {
+    const html =
+      '<div class="bt">江西省通信管理局关于2021年第四季度电信服务质量的通告</div><div class="sj">2022-01-24 江西省通信管理局</div>' +
+      '<div class="zw">现将2021年第四季度全省电信服务有关情况通告如下:<br/>江西移动申诉率为2.94件/百万用户。<br/>江西省通信管理局</div>' +
+      '<table><tr><td>企业</td><td>申诉率</td></tr><tr><td>江西<br>移动</td><td>2.94</td></tr></table>';
+    const text = await htmlToText(html);
+    expect(text.split(/\n\n+/).slice(0, 5)).toEqual([
+      '江西省通信管理局关于2021年第四季度电信服务质量的通告',
+      '2022-01-24 江西省通信管理局',
+      '现将2021年第四季度全省电信服务有关情况通告如下:',
+      '江西移动申诉率为2.94件/百万用户。',
+      '江西省通信管理局',
+    ]);
+    // The table stays one block: its rows are not split into paragraphs by the cell's <br>.
+    expect(text.split(/\n\n+/).at(-1)).toBe('企业   申诉率\n江西   2.94\n移动');
   });
 
   it('puts the <title> headline on top of a copy saved without its heading, without the site name', async () => {
@@ -322,6 +368,56 @@ describe('who a story belongs to', () => {
     expect(parseBulletin(official, 'b.txt').bulletin.title).toBe('福建省通信管理局关于2022年第一季度电信服务质量的通告');
   });
 
+  it('a newsroom’s lead (本报讯) makes a story of a headline that ends in 通报', () => {
+    const text = [
+      '湖北三季度电信申诉情况通报',
+      '2024-10-28 09:00',
+      '本报讯 湖北省通信管理局日前通报了第三季度全省电信服务质量情况。三季度,全省共受理用户申诉1530件,同比下降8.2%。',
+      '湖北移动申诉率为0.95件/百万用户,湖北电信为1.84件/百万用户。',
+    ].join('\n\n');
+    const parsed = parseBulletin(text, 'story.txt');
+    expect(parsed.bulletin).toMatchObject({ kind: 'news', region: { province: 'HB' }, period: { year: 2024, quarter: 3 } });
+    expect([1530, 0.95, 1.84].map((v) => ownersOf(parsed, v))).toEqual([[null], ['cm-hb'], ['ct-hb']]);
+  });
+
+  it('a regulator’s own page with an editor line is its bulletin, not a story', () => {
+    const text = [
+      '2024年第三季度全省电信服务质量情况',
+      '发布时间:2024-10-28 来源:河南省通信管理局',
+      '第三季度,河南省电信用户申诉受理中心共受理用户申诉1530件,同比下降8.2%。',
+      '河南移动申诉率为0.95件/百万用户,河南电信为1.84件/百万用户。',
+      '责任编辑:王芳',
+    ].join('\n\n');
+    expect(parseBulletin(text, 'page.txt').bulletin).toMatchObject({ kind: 'official', issuer: '河南省通信管理局', region: { province: 'HA' } });
+  });
+
+  it('a portal’s (图) mark is not part of the headline', () => {
+    const text = ['三季度电信申诉率公布 中国联通最高(图)', '2016-10-27 16:40 IT资讯站', '工信部今日发布了2016年第三季度电信服务质量通告。通告显示,第三季度共受理电信用户申诉15682人次。'].join('\n\n');
+    expect(parseBulletin(text, 'story.txt').bulletin.title).toBe('三季度电信申诉率公布 中国联通最高');
+  });
+
+  it('a headline on one carrier over the ministry’s figures for all three (据工信部数据) keeps the nation’s figures the nation’s', () => {
+    const text = [
+      '中国联通申诉率连续三个季度上升',
+      '2024-11-02 09:00 来源:燕赵通信网',
+      '据工信部数据,三季度全国共受理用户申诉48210件,环比下降2.2%。',
+      '其中中国联通申诉率为5.1件/百万用户,中国电信为4.0件/百万用户,中国移动为2.2件/百万用户。',
+    ].join('\n\n');
+    const parsed = parseBulletin(text, 'story.txt');
+    expect([48210, 2.2, 5.1, 4].map((v) => ownersOf(parsed, v))).toEqual([[null], [null, 'cm'], ['cu'], ['ct']]);
+  });
+
+  it('a group’s own national report, naming no province, is read as that group’s', () => {
+    const text = [
+      '中国联合网络通信集团有限公司2022年电信服务质量状况报告',
+      '中国联合网络通信集团有限公司(以下简称“中国联通”)现将2022年电信服务质量情况报告如下:',
+      '2022年,10010客服热线人工服务接通率为91.6%;全年用户申诉率为1.87件/百万用户,同比下降12.4%。',
+    ].join('\n\n');
+    const parsed = parseBulletin(text, 'report.txt');
+    expect(parsed.bulletin).toMatchObject({ kind: 'carrier_report', region: { province: 'CN' }, period: { year: 2022 } });
+    expect([91.6, 1.87, 12.4].map((v) => ownersOf(parsed, v))).toEqual([['cu'], ['cu'], ['cu']]);
+  });
+
   it('a story about no carrier and no regulator gives its figures to the area, not to no one', () => {
     const text = ['本市宽带网络持续提速', '2024-03-02 08:30 来源:江城晚报', '今年1-2月,武汉市千兆宽带用户新增12.4万户,累计达到186万户。'].join('\n\n');
     const parsed = parseBulletin(text, 'story.txt');
@@ -352,6 +448,7 @@ describe('the issuer of a story is an organisation', () => {
     ['据统计,', '新闻报道'],
     ['据工信微报消息,', '工信微报'],
     ['之江网讯 ', '之江网'],
+    ['新浪科技讯 10月30日消息,', '新浪科技'],
     ['【浙江在线】', '浙江在线'],
   ])('a lead opening “%s” gives %s', (first, issuer) => {
     const parsed = parseBulletin(lead(first), 'story.txt', { publishedAt: '2024-10-30' });
@@ -404,6 +501,13 @@ describe('period from a serial number and from a year-only title', () => {
     const body = ['一、一季度,全省受理用户申诉1875件。', '二、二季度,全省受理用户申诉1702件。'];
     expect(openingPeriod(body.slice(0, 1), body)).toBeUndefined();
     expect(bulletin('关于2023年电信用户申诉情况的通报', body.join('\n\n'))).toEqual({ year: 2023 });
+  });
+
+  it('takes the period that opens a paragraph when the title has none, however long the clause after it', () => {
+    expect(openingExplicitPeriod(['一、基本情况', '2023年上半年,中国电信股份有限公司佛山分公司(以下简称“本公司”)移动电话用户达到301万户。'])).toEqual({ year: 2023, half: 1 });
+    expect(openingExplicitPeriod(['截至2023年6月底,本公司移动电话用户达到301万户。'])).toBeUndefined();
+    const report = ['中国电信股份有限公司佛山分公司电信服务质量状况报告', '2023年上半年,中国电信股份有限公司佛山分公司(以下简称“本公司”)移动电话用户达到301万户,家庭宽带用户达到96万户。'];
+    expect(parseBulletin(report.join('\n\n'), 'r.txt').bulletin.period).toEqual({ year: 2023, half: 1 });
   });
 
   it('keeps a yearly bulletin yearly when a quarter is only mentioned inside it', () => {

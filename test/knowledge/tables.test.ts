@@ -339,6 +339,18 @@ describe('table facts', () => {
     ]);
   });
 
+  it('rows named the older regulator’s way (省电信公司) are the bulletin’s province branches', () => {
+    const added: string[] = [];
+    const ctx = context('JL', [], { addCarrier: (id) => added.push(id) });
+    const facts = buildFacts([placement(1, '表1 各企业申诉情况(单位:件)'), placement(2, '企业 | 合计\n省电信公司 | 124\n省移动公司 | 196\n全省 | 320')], ctx);
+    expect(facts.map((f) => [f.carrierId, f.figures[0]?.value, f.figures[0]?.unit])).toEqual([
+      ['ct-jl', 124, '件'],
+      ['cm-jl', 196, '件'],
+      [null, 320, '件'],
+    ]);
+    expect(added).toEqual(['ct-jl', 'cm-jl']);
+  });
+
   it('in a national bulletin a group word is the group', () => {
     const facts = buildFacts([placement(1, '企业 | 申诉率(件/百万用户)\n中国移动 | 1.1\n中国电信 | 1.7')], context('CN', ['cm', 'ct']));
     expect(facts.map((f) => [f.carrierId, f.region])).toEqual([

@@ -27,9 +27,22 @@ export async function htmlToText(html: string): Promise<string> {
       { selector: 'h3', options: { uppercase: false } },
       { selector: 'h4', options: { uppercase: false } },
       { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
+      // A page breaks lines only where it means to: every block and every line break outside a
+      // table is a paragraph of its own, never a soft wrap to be joined to the next line.
+      { selector: 'div', options: { leadingLineBreaks: 2, trailingLineBreaks: 2 } },
+      { selector: `br.${PARAGRAPH_BREAK}`, format: 'paragraphBreak' },
     ],
+    formatters: {
+      paragraphBreak: (_elem, _walk, builder) => {
+        builder.addLineBreak();
+        builder.addLineBreak();
+      },
+    },
   });
 }
+
+/** The class given to the <br> outside tables, which end a paragraph. */
+const PARAGRAPH_BREAK = 'cw-paragraph-break';
 
 /** What may stand between the links of a menu: separators and spaces. */
 const BETWEEN_LINKS = /^[\s|｜·•/>»\-—,、:]*$/;
@@ -47,10 +60,14 @@ const MENU_LINKS = 3;
  * title first; the site's name after "_" or "|" is left off.
  */
 async function prepared(html: string): Promise<string> {
-  if (!/<a[\s>]|<title[\s>]/i.test(html)) return html;
+  if (!/<a[\s>]|<title[\s>]|<br[\s/>]/i.test(html)) return html;
   const cheerio = await import('cheerio');
   const $ = cheerio.load(html);
-  $('ul, ol, div, p, section, span, td, dl').each((_, el) => {
+  // Inside a table a <br> only wraps a cell's text.
+  $('br').each((_, el) => {
+    if ($(el).closest('table').length === 0) $(el).addClass(PARAGRAPH_BREAK);
+  });
+  $('ul, ol, div, p, section, span, dl').each((_, el) => {
     const node = $(el);
     if (node.closest('html').length === 0) return; // already removed with an outer menu
     const links = node.find('a');

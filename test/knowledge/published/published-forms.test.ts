@@ -78,7 +78,7 @@ describe.each(corpus.map((c) => c.expected))('$file', (expected) => {
   });
 
   if (expected.notFigures.length > 0) {
-    it('takes no figure from dates or thresholds', () => {
+    it('takes no figure from numbers that are not statistics', () => {
       expect(scoreOf(expected.file).spurious).toEqual([]);
     });
   }
