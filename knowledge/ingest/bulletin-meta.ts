@@ -36,8 +36,12 @@ const REGULATOR = /(工业和信息化部|工信部|信息产业部|[\p{Script=H
 /** Document numbers: 工信部信管函〔2024〕299号, 浙通管服[2024]86号. */
 const DOC_NUMBER = /^\S{0,16}[〔\[(]\s*\d{4}\s*[〕\])]\s*\d{1,4}\s*号$/;
 const DATE_LINE = /^(?:(?:19|20)\d{2}|[〇零○一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月\s*(?:[\d一二三四五六七八九十]{1,3}\s*日)?$|^\d{4}-\d{1,2}-\d{1,2}$/;
-/** A newsroom's lead: 本报讯, 新浪科技讯, 新华社北京5月6日电, 本报记者, (通讯员 X 记者 Y). */
-const WIRE_LEAD = /^(?:本报讯|[\p{Script=Han}A-Za-z]{2,12}讯[\s(]|[\p{Script=Han}]{2,8}社\S{0,12}电|本报记者)|^\S{0,12}[(](?:本报)?(?:记者|通讯员)\s*\S{2,4}/u;
+/**
+ * A newsroom's lead: 本报讯, 新浪科技讯, 新华社北京5月6日电, 本报记者, (通讯员 X 记者 Y).
+ * A wire dateline is a place and a date between 社 and 电, with no punctuation:
+ * "为加强社会监督,促进本市电信…" only happens to hold 社 and 电.
+ */
+const WIRE_LEAD = /^(?:本报讯|[\p{Script=Han}A-Za-z]{2,12}讯[\s(]|[\p{Script=Han}]{2,8}社[\p{Script=Han}]{0,8}(?:\d{1,2}月\d{1,2}日)?电(?![信话力视脑子])|本报记者)|^\S{0,12}[(](?:本报)?(?:记者|通讯员)\s*\S{2,4}/u;
 
 /** A lead that speaks of the bulletin's release in the third person: 工业和信息化部日前通报了…, 近日发布了…. */
 const RETOLD = /(?:日前|近日|近期|今天|今日)[^。,]{0,6}(?:发布|通报|公布)了/;

@@ -115,6 +115,9 @@ const LOCAL_WITHOUT_SUFFIX = /^(?:[、和及与](?:[省市区])?(?:移动|联通
 /** What follows a bare 移动公司 that is one company's figures: "移动公司被申诉812人次", "移动公司、电信公司分别…". */
 const BARE_LOCAL_FOLLOWS = /^\s*(?:\d|[、和及与](?:移动|联通|电信|铁通|广电|网通)|被|的(?:用户)?(?:申诉|投诉)|为\d|(?:用户)?(?:申诉|投诉)|占|共|分别)/;
 
+/** A bare number between two listed carrier words ("网通2.31、移动1.87"); the conjunction after it is read by listedAfter. */
+const LISTED_FIGURE = /^\d+(?:\.\d+)?%?(?=\s*[、和及与])/;
+
 export interface FindOptions {
   /** Also find local names (省电信公司, 移动公司), for a caller that knows whose area the text speaks for. */
   local?: boolean;
@@ -273,6 +276,16 @@ export class MentionFinder {
       if (this.industryUse(m[0], rest)) continue;
       const list = [{ start: m.index, end: m.index + m[0].length, group: groupOfWord(m[0]) }];
       for (let next = this.listedAfter(text, list[0]!.end); next; next = this.listedAfter(text, next.end)) list.push(next);
+      // "网通2.31、移动1.87、联通2.95": each word with its figure, then the next word.
+      if (list.length === 1) {
+        for (let at = list[0]!.end; ; ) {
+          const figure = LISTED_FIGURE.exec(text.slice(at));
+          const next = figure ? this.listedAfter(text, at + figure[0].length) : undefined;
+          if (!next) break;
+          list.push(next);
+          at = next.end;
+        }
+      }
       // Alone, only as the subject of a carrier's own measure: "其中移动申诉率降幅最大".
       if (list.length < 2 && !CARRIER_MEASURE.test(rest)) continue;
       for (const w of list) claim({ start: w.start, end: w.end, ref: { group: w.group }, form: 'short', text: text.slice(w.start, w.end) });

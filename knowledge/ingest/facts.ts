@@ -6,7 +6,7 @@ import { carrierIdOf, type MentionFinder, type CarrierRef, type Mention } from '
 import { locateFigures, type LocatedFigure } from './figures.ts';
 import { endsOpen, NUMBERED_HEADING } from './paragraphs.ts';
 import { clauseSpans, splitSentences } from './sentences.ts';
-import { isCaption, readTable, splitRow, tableLines, type Table } from './tables.ts';
+import { continuedTable, isCaption, readTable, splitRow, tableLines, type Table } from './tables.ts';
 
 const EXCERPT = 30;
 const MIN_SENTENCE = 6;
@@ -41,12 +41,22 @@ export function buildFacts(placements: readonly Placement[], ctx: FactContext): 
   const facts: Fact[] = [];
   const sectionCategory = new Map<string, CategoryId>();
 
+  /** The table just read and the placement after it, where rows a page break cut off may follow. */
+  let lastTable: { table: Table; next: number } | undefined;
   for (let at = 0; at < placements.length; at++) {
     const p = placements[at]!;
     const table = tableAt(placements, at);
     if (table) {
       facts.push(...tableFacts(table.table, placements.slice(at, at + table.length), sectionCategory.get(p.owner), ctx, facts.length));
       at += table.length - 1;
+      lastTable = { table: table.table, next: at + 1 };
+      continue;
+    }
+    // "云南联通 | 451 | 4.02" after a blank line (a PDF page break): the same table, under its header.
+    const continued = lastTable?.next === at ? continuedTable(lastTable.table, p.text.split('\n')) : undefined;
+    if (continued) {
+      facts.push(...tableFacts(continued, [p], sectionCategory.get(p.owner), ctx, facts.length));
+      lastTable = { table: continued, next: at + 1 };
       continue;
     }
     // A table's caption gives the table its measure; it is not a statement by itself.
@@ -208,7 +218,34 @@ interface Piece {
 function splitByCarrier(sentence: string, owner: string, ctx: FactContext, prior: readonly Figure[] = []): Piece[] {
   const named = ctx.finder.find(sentence, ctx.declared, { local: true });
   // Figures are read in the whole sentence, so a clause that only says "浙江电信为0.48件/百万用户" keeps the measure named before it.
-  const located = locateFigures(sentence, { names: named, prior });
+  const all = locateFigures(sentence, { names: named, prior });
+  // "高于全区平均水平(8.9件/百万用户)": the bracketed figure is the area's average, never the carrier the clause is about.
+  const averages = all.filter((f) => AVERAGE_BEFORE.test(sentence.slice(Math.max(0, f.start - 24), f.start)));
+  const pieces = carrierPieces(sentence, owner, ctx, named, averages.length ? all.filter((f) => !averages.includes(f)) : all);
+  for (const f of averages) {
+    const clause = clauseSpans(sentence).find((c) => f.start >= c.start && f.start < c.end);
+    pieces.push({ owner: averageOwner(sentence, f.start, named, ctx), text: clause?.text ?? sentence, figures: [f.figure], paired: true });
+  }
+  return pieces;
+}
+
+/** Words between an average's name and its figure in brackets: 平均水平(, 全省平均值(. */
+const AVERAGE_BEFORE = /平均(?:水平|值|数|线)?\s*[((]\s*$/;
+/** A carrier's name right before the scope of an average ("四川移动全省平均水平") makes the average its own. */
+const OWN_AVERAGE = /^(?:的)?(?:全省|全区|全市|全国|全网|全行业|行业|省内|区内|市内)?平均(?:水平|值|数|线)?\s*[((]\s*$/;
+
+/**
+ * Whose an average in brackets is: the carrier named right before its scope
+ * ("低于四川移动全省平均水平(1.12件/百万用户)" in a city branch's report is the
+ * province company's), otherwise the area's.
+ */
+function averageOwner(sentence: string, at: number, named: readonly Mention[], ctx: FactContext): string {
+  const before = named.filter((m) => m.end <= at && OWN_AVERAGE.test(sentence.slice(m.end, at))).at(-1);
+  if (!before) return REGION_OWNER;
+  return (before.form === 'local' ? localOwner(before, ctx) : adopt(before.ref, ctx)) ?? REGION_OWNER;
+}
+
+function carrierPieces(sentence: string, owner: string, ctx: FactContext, named: readonly Mention[], located: readonly LocatedFigure[]): Piece[] {
   const within = (start: number, end: number): LocatedFigure[] => located.filter((f) => f.start >= start && f.start < end);
   const whole = (o: string): Piece[] => [{ owner: o, text: sentence, figures: located.map((f) => f.figure) }];
   if (AUTHORITY_SOURCE.test(sentence)) return owner !== REGION_OWNER && SELF.test(sentence) ? citedWithSelf(sentence, owner, located) : whole(REGION_OWNER);
@@ -242,7 +279,7 @@ function splitByCarrier(sentence: string, owner: string, ctx: FactContext, prior
     // "中国移动和中国联通…分别…13.9%和14.3%", "A、B分别为x、y": each owner in order gets its figure.
     if (hereIds.length > 1) listed = hereIds;
     const pairs = hereIds.length > 1 ? hereIds : hereIds.length === 0 ? listed : [];
-    if (pairs.length > 1 && /分别/.test(clause.text) && figures.length === pairs.length) {
+    if (pairs.length > 1 && /分别|依次/.test(clause.text) && figures.length === pairs.length) {
       pairs.forEach((id, i) => pieces.push({ owner: id, text: clause.text, figures: [figures[i]!.figure], paired: true }));
       current = owner;
       continue;

@@ -83,7 +83,7 @@ const LABEL_TRIM_START = new RegExp(
   String.raw`^(?:其中|累计|共计|合计|共|已经|已|我公司|本公司|我司|全省|全市|全区|全国|我省|我市|我区|目前|截至[^,]*?(?:底|末|日)|同时|并|的|、|各类|各项|各|均|${PERIOD_WORDS}|\d{4}年度?(?![\d月]))+`,
 );
 const LABEL_TRIM_END =
-  /(?:已经|已|累计|共计|共|达到|达|为|是|至|到|超过|超|约|近|逾|了|实现|提升|增长|下降|分别|均|各|都|在|排名|位居|居|较|同比|环比|的|突破|保持在|保持|稳定在)+$/;
+  /(?:已经|已|累计|共计|共|达到|达|为|是|至|到|超过|超|约|近|逾|了|实现|提升|增长|下降|分别|均|各|都|在|排名|位居|居|较|同比|环比|的|突破|保持在|保持|稳定在|依次)+$/;
 
 /**
  * Measure names the way issue 12 compares them across periods: nouns, not
@@ -171,7 +171,8 @@ export function extractFigures(sentence: string, options: FigureOptions = {}): F
  * ("100Mbps及以上用户占比93.53%") are left out; a change keeps the measure it
  * changes as its label.
  */
-export function locateFigures(sentence: string, options: FigureOptions = {}): LocatedFigure[] {
+export function locateFigures(written: string, options: FigureOptions = {}): LocatedFigure[] {
+  const sentence = withBracketUnits(written);
   const names = options.names ?? [];
   const found: LocatedFigure[] = [];
   /** Where the words naming a figure at `at` may start: after the clause break, a name, or the last figure. */
@@ -359,6 +360,18 @@ export function locateFigures(sentence: string, options: FigureOptions = {}): Lo
   return all;
 }
 
+/** "18.2(人次/百万用户)": a rate's unit in brackets right after the number. */
+const BRACKET_UNIT = new RegExp(String.raw`((?<![\d.])\d+(?:\.\d+)?)\s*[((]\s*(${RATE_UNIT})\s*[))]`, 'g');
+
+/**
+ * The sentence with a bracketed unit read as written after its number
+ * ("18.2人次/百万用户"), padded to the same length so that every position
+ * found in it is a position in the sentence as written.
+ */
+function withBracketUnits(sentence: string): string {
+  return sentence.replace(BRACKET_UNIT, (all: string, number: string, unit: string) => `${number}${unit}`.padEnd(all.length, ' '));
+}
+
 /** A base written right before the number: "申诉率为每百万用户4.3件", "达每百万用户12.3人次". */
 const PER_BASE_BEFORE = /(?:为|是|达到|达|约)?每(百万|十万|千万|万|亿|百|千)(用户|户|人|条)$/;
 /** Count units a rate's value is written with when the press drops its base ("申诉率为8.4人次"). */
@@ -420,18 +433,27 @@ function inheritFromList(sentence: string, f: LocatedFigure, prev: LocatedFigure
   if (f.figure.change && !f.figure.label && prev.figure.label) f.figure.label = prev.figure.label;
 }
 
+/** 分别 and 依次 both pair a list of owners with a list of figures in order. */
+const RESPECTIVELY = /分别|依次/;
+/** Two or more "name number、" items right before a figure's number: the list whose unit that figure writes. */
+const NAMED_LIST = /((?:\p{Script=Han}{2,10}\d+(?:\.\d+)?\s*[、和及与]\s*){2,})(?=\p{Script=Han}{2,10}$)/u;
+
 /**
  * "分别为0.52、0.48和0.61件/百万用户": the numbers before the last one share
- * its unit. Only after 分别, where a list of owners promises a list of figures.
+ * its unit. Only after 分别 or 依次, where a list of owners promises a list of
+ * figures, or where each number follows its owner's name ("网通2.31、移动1.87、…").
  */
 function withListedNumbers(sentence: string, found: LocatedFigure[]): LocatedFigure[] {
-  if (!sentence.includes('分别')) return found;
+  const respectively = RESPECTIVELY.test(sentence);
   const out: LocatedFigure[] = [];
   let prevEnd = 0;
   for (const f of found) {
     const before = sentence.slice(prevEnd, f.start);
-    const list = /((?:(?<![\d.])\d+(?:\.\d+)?\s*[、和及与]\s*)+)$/.exec(before);
-    if (list && f.figure.unit && before.slice(0, list.index).includes('分别')) {
+    const bare = respectively ? /((?:(?<![\d.])\d+(?:\.\d+)?\s*[、和及与]\s*)+)$/.exec(before) : null;
+    // "网通2.31、移动1.87、铁通4.12(件/百万用户)": names and numbers in turn, the unit written once after the last.
+    const named = bare ? null : NAMED_LIST.exec(before);
+    const list = bare && RESPECTIVELY.test(before.slice(0, bare.index)) ? bare : named;
+    if (list && f.figure.unit && (list === bare || !f.figure.change)) {
       const base = prevEnd + list.index;
       for (const n of list[1]!.matchAll(/\d+(?:\.\d+)?/g)) {
         const figure: Figure = { value: Number(n[0]), unit: f.figure.unit, raw: n[0] };
@@ -440,7 +462,7 @@ function withListedNumbers(sentence: string, found: LocatedFigure[]): LocatedFig
         out.push({ figure, start: base + n.index, end: base + n.index + n[0].length });
       }
       // The label the last figure found was "0.52、0.48和": take the measure from before the list instead.
-      const measure = cleanLabel(sentence.slice(Math.max(prevEnd, base - LABEL_WINDOW), base).split(/[,;。:()“”]/).pop() ?? '');
+      const measure = cleanLabel(sentence.slice(Math.max(prevEnd, base - LABEL_WINDOW), base).replace(/[::]\s*$/, '').split(/[,;。:()“”]/).pop() ?? '');
       if (measure) for (const g of [...out.slice(-(list[1]!.match(/\d+(?:\.\d+)?/g)?.length ?? 0)), f]) g.figure.label = measure;
     }
     out.push(f);
@@ -495,7 +517,7 @@ function isThreshold(sentence: string, from: number): boolean {
 
 function changeOf(basis: string | undefined, gap: string | undefined, verb: string): Change {
   const direction = verb === '持平' ? 'flat' : DOWN.test(verb) ? 'down' : 'up';
-  const stated = (gap ?? '').replace(/^(?:于|的)/, '').replace(/(?:的|相比|比较|而言|分别|均|都|各)+$/, '').trim();
+  const stated = (gap ?? '').replace(/^(?:于|的)/, '').replace(/(?:的|相比|比较|而言|分别|依次|均|都|各)+$/, '').trim();
   // Only a period is a basis: "较大幅度下降" says how much, not against what.
   const since = /[年季月期周末底初日]/.test(stated) ? stated : '';
   const change: Change = { basis: basisOf(basis, since), direction };

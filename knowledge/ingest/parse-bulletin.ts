@@ -14,7 +14,7 @@ import { splitParagraphs, type Paragraph } from './paragraphs.ts';
 import { assignRole, canBeCut, canContinue, opensWithSubject, type RoledParagraph } from './roles.ts';
 
 /** Bumped whenever parsing changes what it extracts, so stored bulletins are parsed again. */
-export const PARSER_VERSION = 5;
+export const PARSER_VERSION = 6;
 
 export class NotABulletinError extends Error {
   override name = 'NotABulletinError';
@@ -144,13 +144,19 @@ function retellsBulletin(head: DocumentHead, paragraphs: readonly Paragraph[]): 
   const titleText = head.title;
   // The lead is running text: menu entries and captions a page left behind are too short to be one.
   const lead = [titleText, ...paragraphs.filter((p) => !head.titleParagraphs.includes(p.n) && p.text.length >= 20).slice(0, 2).map((p) => p.text)].join('\n');
-  const carrierWords = titleText.replace(/电信(?:服务|用户|业务|网络?|行业|诈骗|条例|市场|监管|普遍|企业)/g, '');
-  if (/移动|联通|电信|广电|铁塔/.test(carrierWords)) {
+  const namesCarrier = (t: string): boolean => /移动|联通|电信|广电|铁塔/.test(t.replace(/电信(?:服务|用户|业务|网络?|行业|诈骗|条例|市场|监管|普遍|企业)/g, ''));
+  if (namesCarrier(titleText)) {
     // A body that speaks of one carrier only is about it, whoever's bulletin it quotes.
     const body = paragraphs.filter((p) => !head.titleParagraphs.includes(p.n));
     const groups = new Set(body.flatMap((p) => finder().find(p.text).map((m) => m.ref.group)));
     if (groups.size < 2) return false;
-    return REGULATOR_RELEASE.test(lead) || (RANKS_CARRIERS.test(titleText) && /通告|通报/.test(lead));
+    // "一季度我省电信用户申诉量同比下降 / 山西移动申诉率全省最低": a headline that first speaks of
+    // the area and only then picks out one carrier (a second line, often run together with the
+    // first) is about the area; the carrier is one of the several the story ranks.
+    const firstCarrier = finder().find(titleText)[0]?.start;
+    const before = firstCarrier === undefined ? '' : titleText.slice(0, firstCarrier);
+    if (before && !namesCarrier(before) && AREA_STORY.test(before)) return true;
+    return REGULATOR_RELEASE.test(lead) || (RANKS_CARRIERS.test(titleText) && (/通告|通报/.test(lead) || REGULATOR_SOURCE.test(lead)));
   }
   return REGULATOR_RELEASE.test(lead) || /(?:服务质量|申诉|投诉)(?:情况)?(?:通告|通报)|电信服务质量|用户申诉/.test(lead);
 }
@@ -158,6 +164,10 @@ function retellsBulletin(head: DocumentHead, paragraphs: readonly Paragraph[]): 
 /** The regulator publishing its bulletin, or the story quoting it. */
 const REGULATOR_RELEASE =
   /(?:工业和信息化部|工信部|信息产业部|通信管理局|12321)[^。]{0,30}(?:发布|通告|通报|公布)|(?:通告|通报)(?:显示|指出|称|出炉)|(?:发布|公布)了?[^。,]{0,24}(?:服务质量|申诉)[^。,]{0,10}(?:通告|通报)|据(?:工业和信息化部|工信部|\S{2,8}通信管理局)|(?:工业和信息化部|工信部|通信管理局)(?:的)?(?:数据|统计)显示/;
+/** A headline about the area's complaints or service as a whole: 我省电信用户申诉量同比下降, 全市电信服务质量稳步提升. */
+const AREA_STORY = /(?:我省|我市|我区|全省|全市|全区|全国|[\p{Script=Han}]{2,3}(?:省|市|区))[^,,]{0,8}(?:电信(?:用户|服务)|用户)(?:申诉|投诉|服务质量)|(?:全省|全市|全区|全国|我省|我市|我区)[^,,]{0,6}电信服务质量/u;
+/** The story's figures come from the regulator: 记者从省通信管理局获悉, 据工信部统计. */
+const REGULATOR_SOURCE = /(?:从|据|向)[^。,]{0,12}(?:工业和信息化部|工信部|信息产业部|通信管理局|12321)[^。,]{0,6}(?:获悉|了解到|统计|数据|消息)/;
 /** A headline that ranks carriers against each other (中国联通最高, 移动申诉率最低) speaks of all of them. */
 const RANKS_CARRIERS = /最高|最低|居首|垫底|最多|最少|排名|排行|榜/;
 

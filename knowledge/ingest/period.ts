@@ -75,6 +75,11 @@ export function periodsIn(text: string, inTitle = false): Found[] {
     const year = Number(m[1]);
     const after = t.slice(m.index + m[0].length);
     if (SERIAL_AFTER.test(t.slice(m.index + 4).replace(/^\s*年/, ''))) continue;
+    const span = m[0].replace(/^\d{4}\s*年\s*/, '') ? undefined : wholeMonthsOfDates(year, after);
+    if (span) {
+      found.push({ period: span.period, explicit: true, index: m.index, end: m.index + m[0].length + span.length });
+      continue;
+    }
     if (!m[0].replace(/^\d{4}\s*年\s*/, '') && /^\s*\d{1,2}\s*月/.test(after)) {
       const month = inTitle ? MONTH_AS_PERIOD.exec(after) : null;
       const n = month ? Number(month[1]) : 0;
@@ -86,6 +91,36 @@ export function periodsIn(text: string, inTitle = false): Found[] {
     if (part) found.push({ ...part, index: m.index, end: m.index + m[0].length });
   }
   return found;
+}
+
+/** 1, 31, 一, 三十一: a day of the month as dates write it. */
+const DAY = String.raw`(\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])`;
+const DATE_SPAN = new RegExp(
+  String.raw`^\s*${MONTH}\s*月\s*${DAY}\s*日\s*(?:[-—~～]|至|到|起至)\s*(?:((?:19|20)\d{2})\s*年\s*)?${MONTH}\s*月\s*${DAY}\s*日`,
+);
+
+function dayNumber(s: string): number {
+  if (/^\d+$/.test(s)) return Number(s);
+  const [tens, ones] = s.includes('十') ? s.split('十') : ['', s];
+  return (s.includes('十') ? (tens ? (CN_NUMBER[tens] ?? 0) : 1) * 10 : 0) + (ones ? (CN_NUMBER[ones] ?? 0) : 0);
+}
+
+/**
+ * "2013年10月1日至12月31日": dates that run from the first day of a month to
+ * the last day of a later one in the same year cover whole months, the span
+ * the text reports on (here the fourth quarter). Any other pair of dates is
+ * no period. `after` is the text right after "YYYY年".
+ */
+function wholeMonthsOfDates(year: number, after: string): { period: Period; length: number } | undefined {
+  const m = DATE_SPAN.exec(after);
+  if (!m) return undefined;
+  const [whole, m1, d1, year2, m2, d2] = m;
+  const from = monthNumber(m1!);
+  const to = monthNumber(m2!);
+  if (!from || !to || from > to || (year2 && Number(year2) !== year)) return undefined;
+  const lastDay = new Date(Date.UTC(year, to, 0)).getUTCDate();
+  if (dayNumber(d1!) !== 1 || dayNumber(d2!) !== lastDay) return undefined;
+  return { period: periodOfMonths(year, from, to), length: whole.length };
 }
 
 /** The period a title names, when it names a part of the year or a year that is not a serial number. */

@@ -90,6 +90,45 @@ function rowsOfCellLines(lines: readonly string[]): string[] {
   return rows;
 }
 
+/** "表1  各企业用户申诉量(单位:件)": a numbered caption, whatever the spaces after the number (which would split it into cells). */
+const NUMBERED_CAPTION = /^(?:附表|表)\s*[\d一二三四五六七八九十]+(?:[.、::]|\s)(?![\d\s.%|]*$)/;
+
+/** Box-drawing characters: the frame and rules of a table drawn in text (┌─┬─┐ │ ├─┼─┤). */
+const BOX_RULE = /^[\s\u2500-\u257f]+$/;
+const BOX_BAR = /[\u2502\u2503\u2551\u2506\u2507\u250a\u250b]/g;
+
+/**
+ * A table drawn with box-drawing characters, as text: its bars become pipes,
+ * its rules (and frame) separators. A cell's text wrapped onto a second line
+ * ("合计" over "(人次)") is a line whose first cell is empty and that no rule
+ * parts from the line above: its cells are joined to that row's, column by column.
+ */
+function boxRows(lines: readonly string[]): string[] {
+  if (!lines.some((l) => /[\u2500-\u257f]/.test(l))) return [...lines];
+  const out: string[] = [];
+  let afterRule = true;
+  for (const line of lines) {
+    if (BOX_RULE.test(line)) {
+      if (line.trim()) out.push('|---|');
+      afterRule = true;
+      continue;
+    }
+    const piped = line.replace(BOX_BAR, '|');
+    const cells = piped.trim().replace(/^\||\|$/g, '').split('|').map((c) => c.trim());
+    const previous = out.at(-1);
+    if (!afterRule && previous && previous !== '|---|' && cells[0] === '' && cells.some(Boolean)) {
+      const above = previous.replace(/^\||\|$/g, '').split('|').map((c) => c.trim());
+      if (above.length === cells.length) {
+        out[out.length - 1] = `|${above.map((c, i) => c + cells[i]).join('|')}|`;
+        continue;
+      }
+    }
+    out.push(piped.includes('|') ? piped : line);
+    afterRule = false;
+  }
+  return out;
+}
+
 /** A line that introduces a table: 表1 …, (单位:…), 附件:…统计表, or a sentence ending 如下表: / 见下表 (not 通告如下:, which introduces the text). */
 export function isCaption(line: string): boolean {
   const t = line.trim();
@@ -104,11 +143,11 @@ export function isCaption(line: string): boolean {
  * A caption line may come first, in the block or given separately.
  */
 export function readTable(lines: readonly string[], captionBefore?: string): Table | undefined {
-  const kept = rowsOfCellLines(lines.map((l) => l.trim())).filter((l) => l && !SEPARATOR_ROW.test(l));
+  const kept = rowsOfCellLines(boxRows(lines.map((l) => l.trim()))).filter((l) => l && !SEPARATOR_ROW.test(l));
   let caption = captionBefore && isCaption(captionBefore) ? captionBefore.trim() : undefined;
   let start = 0;
   // Up to two lines before the header that are not rows (a caption, a 单位 line) while the next line is one.
-  while (start < 2 && start + 1 < kept.length && !splitRow(kept[start]!) && (isCaption(kept[start]!) || splitRow(kept[start + 1]!))) {
+  while (start < 2 && start + 1 < kept.length && (!splitRow(kept[start]!) || NUMBERED_CAPTION.test(kept[start]!)) && (isCaption(kept[start]!) || splitRow(kept[start + 1]!))) {
     if (isCaption(kept[start]!)) caption = kept[start];
     start++;
   }
@@ -377,5 +416,36 @@ function transposedLines(table: Table): TableLine[] {
 export function tableBlockText(lines: readonly string[]): string | undefined {
   if (lines.length < 2) return undefined;
   const table = readTable(lines);
-  return table ? tableText(table) : undefined;
+  if (table) return tableText(table);
+  // Rows without their header: the rest of a table a page break cut off; kept as rows for the table before.
+  return headerlessRows(lines)?.map((r) => r.join(' | ')).join('\n');
+}
+
+/**
+ * Lines that are all data rows of one width (a label, then mostly numbers),
+ * with no header: a table's rows after a page break. Undefined otherwise.
+ */
+export function headerlessRows(lines: readonly string[]): string[][] | undefined {
+  const kept = boxRows(lines.map((l) => l.trim())).filter((l) => l && !SEPARATOR_ROW.test(l));
+  if (!kept.length) return undefined;
+  let rows: string[][] | undefined = kept.map((l) => splitRow(l) ?? []);
+  if (rows.some((r) => r.length < 2)) rows = splitOnSpaces([kept[0]!, ...kept])?.slice(1);
+  if (!rows) return undefined;
+  rows = rows.map(withoutTrailingEmpty);
+  const width = rows[0]!.length;
+  if (width < 3 || rows.some((r) => r.length !== width)) return undefined;
+  if (rows.some((r) => !r[0] || NUMERIC_CELL.test(r[0]) || /[。!?]/.test(r.join('')))) return undefined;
+  const cells = rows.flatMap((r) => r.slice(1));
+  const numeric = cells.filter((c) => NUMERIC_CELL.test(c) || FLAT_CELL.test(c) || EMPTY_CELL.test(c)).length;
+  return numeric === cells.length ? rows : undefined;
+}
+
+/**
+ * The rows of a block that continues `table` across a page break: the same
+ * number of cells as its header, read under its header, caption and unit.
+ */
+export function continuedTable(table: Table, lines: readonly string[]): Table | undefined {
+  const rows = headerlessRows(lines);
+  if (!rows || rows[0]!.length !== table.header.length) return undefined;
+  return { ...table, rows };
 }

@@ -379,6 +379,31 @@ describe('period rules', () => {
     expect(bulletin('2024年第1号', '第四季度', '2024年1月22日')).toMatchObject({ region: { province: 'HB' }, issuer: '湖北省通信管理局' });
   });
 
+  it('reads dates that run over whole months as that span, and any other pair of dates as no period', () => {
+    const opening = (dates: string): Period | undefined => statedPeriod([`${dates},全省电信用户申诉受理中心共受理用户申诉386件。`]);
+    expect(opening('2019年7月1日至9月30日')).toEqual({ year: 2019, quarter: 3 });
+    expect(opening('2020年1月1日至2020年6月30日')).toEqual({ year: 2020, half: 1 });
+    expect(opening('2020年1月1日-2月29日')).toEqual({ year: 2020, months: { from: 1, to: 2 } });
+    expect(opening('二〇一八年十月一日至十二月三十一日')).toEqual({ year: 2018, quarter: 4 });
+    // Not whole months (2019 has no 29 February), or over the turn of a year: dates, not a period.
+    expect(opening('2019年1月1日至2月29日')).toBeUndefined();
+    expect(opening('2019年3月15日至4月14日')).toBeUndefined();
+    expect(opening('2019年11月1日至2020年1月31日')).toBeUndefined();
+  });
+
+  it('takes a bulletin’s period from the dates its body opens with, not the year it is signed in', () => {
+    const text = [
+      '宁夏回族自治区通信管理局关于电信用户申诉处理情况的通报',
+      '宁通管函〔2019〕8号',
+      '各基础电信企业:',
+      '2018年10月1日至12月31日,全区共受理电信用户申诉174件,环比下降4.4%。',
+      '请各企业于2019年2月28日前报送整改情况。',
+      '宁夏回族自治区通信管理局',
+      '2019年1月18日',
+    ].join('\n\n');
+    expect(parseBulletin(text, 'x.txt').bulletin).toMatchObject({ kind: 'official', region: { province: 'NX' }, period: { year: 2018, quarter: 4 } });
+  });
+
   it('reads what a statement is about, not any date in the opening', () => {
     expect(statedPeriod(['2021年度3·15国际消费者权益日的主题确定为守护安全', '现将2023年第三季度全省电信服务有关情况通告如下:'])).toEqual({ year: 2023, quarter: 3 });
     expect(statedPeriod(['截至2024年6月底,全省5G基站9.8万个。'])).toBeUndefined();
@@ -462,6 +487,26 @@ describe('titles', () => {
   it('takes the province from a 来源 line naming a regulator’s office', () => {
     const text = '2023年第二季度电信服务质量通告\n\n发布时间:2023-07-20 来源:吉林省通信管理局办公室\n\n现将2023年第二季度全省电信服务质量情况通告如下:\n\n一、全省共受理用户申诉1862件,环比下降2.4%。';
     expect(parseBulletin(text, 'x.txt').bulletin).toMatchObject({ region: { province: 'JL' }, issuer: '吉林省通信管理局' });
+  });
+
+  it('reads a title that names the region before the period, with the regulator only in the signature, as its bulletin', () => {
+    // "为加强社会监督,促进本市电信…" holds 社 and 电 but is no wire dateline (新华社北京5月6日电).
+    const text = [
+      '重庆市2019年第二季度电信服务质量通告',
+      '为加强社会监督,促进本市电信服务水平提升,现将2019年第二季度全市电信服务质量情况通告如下:',
+      '二季度,全市共受理电信用户申诉652件,环比下降3.8%。',
+      '重庆市通信管理局',
+      '2019年7月19日',
+    ].join('\n\n');
+    expect(parseBulletin(text, 'x.txt').bulletin).toMatchObject({
+      title: '重庆市2019年第二季度电信服务质量通告',
+      kind: 'official',
+      issuer: '重庆市通信管理局',
+      region: { province: 'CQ' },
+      period: { year: 2019, quarter: 2 },
+    });
+    const wire = readHead(splitParagraphs('重庆市2019年第二季度电信服务质量通告\n\n新华社重庆7月19日电 重庆市通信管理局19日通告,二季度全市共受理电信用户申诉652件。'));
+    expect('head' in wire && wire.head.kind).toBe('news');
   });
 
   it('gives a regulator’s page the regulator as issuer, not 新闻报道', () => {

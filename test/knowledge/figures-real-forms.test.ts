@@ -732,3 +732,61 @@ describe('owners named the old, the press and the regulator’s own way', () => 
     ]);
   });
 });
+
+describe('units in brackets, 依次 lists and averages in brackets', () => {
+  /** owner → "value unit" of every figure of a whole bulletin, in order. */
+  const owners = (body: string, title = '江西省通信管理局关于2015年第三季度电信服务质量的通告'): Array<[string | null, string[]]> =>
+    parseBulletin(`${title}\n\n${body}\n\n江西省通信管理局\n2015年10月22日`, 'x.txt')
+      .facts.filter((f) => f.figures.length)
+      .map((f) => [f.carrierId, f.figures.map((x) => `${x.value}${x.unit}`)]);
+
+  it.each([
+    ['full-width', '全省用户申诉率为6.4（件/百万用户），江西电信为8.7（件/百万用户）。'],
+    ['ASCII', '全省用户申诉率为6.4(件/百万用户),江西电信为8.7(件/百万用户)。'],
+  ])('a rate’s unit in %s brackets after the number is its unit', (_form, body) => {
+    expect(owners(body)).toEqual([
+      [null, ['6.4件/百万用户']],
+      ['ct-jx', ['8.7件/百万用户']],
+    ]);
+  });
+
+  it('one bracketed unit after a list of bare group words and numbers is every number’s unit', () => {
+    expect(owners('各企业百万用户申诉率：电信3.05、移动1.42、联通2.66（件/百万用户）。')).toEqual([
+      ['ct-jx', ['3.05件/百万用户']],
+      ['cm-jx', ['1.42件/百万用户']],
+      ['cu-jx', ['2.66件/百万用户']],
+    ]);
+  });
+
+  it('numbers in a list without a unit written after them stay unread', () => {
+    expect(owners('投诉电话依次为10000、10086、10010，全省申诉量为512件。')).toEqual([[null, ['512件']]]);
+  });
+
+  it('依次为 pairs the listed carriers with their figures as 分别为 does', () => {
+    expect(owners('江西电信、江西移动、江西联通的申诉量依次为233件、318件和190件，申诉率依次为8.7、4.1和6.9件/百万用户。')).toEqual([
+      ['ct-jx', ['233件']],
+      ['cm-jx', ['318件']],
+      ['cu-jx', ['190件']],
+      ['ct-jx', ['8.7件/百万用户']],
+      ['cm-jx', ['4.1件/百万用户']],
+      ['cu-jx', ['6.9件/百万用户']],
+    ]);
+  });
+
+  it('an average in brackets is the area’s, not the carriers the clause is about', () => {
+    expect(owners('江西电信、江西联通的申诉率高于全省平均水平（6.4件/百万用户），分别为8.7和6.9件/百万用户。')).toEqual([
+      ['ct-jx', ['8.7件/百万用户']],
+      ['cu-jx', ['6.9件/百万用户']],
+      [null, ['6.4件/百万用户']],
+    ]);
+  });
+
+  it('in a branch’s report, a company’s 全省平均 in brackets is that company’s, not the branch’s', () => {
+    const text = '中国联合网络通信有限公司九江市分公司\n2015年第三季度服务质量报告\n\n三季度，我公司申诉率为0.74件/百万用户，低于江西联通全省平均水平(0.93件/百万用户)。';
+    const parsed = parseBulletin(text, 'x.txt');
+    expect(parsed.facts.filter((f) => f.figures.length).map((f) => [f.carrierId, f.figures.map((x) => `${x.value}${x.unit}`)])).toEqual([
+      ['cu-jx-jiujiang', ['0.74件/百万用户']],
+      ['cu-jx', ['0.93件/百万用户']],
+    ]);
+  });
+});

@@ -436,6 +436,36 @@ describe('who a story belongs to', () => {
     expect(parsed.bulletin).toMatchObject({ kind: 'news', issuer: '江城晚报', region: { province: 'HB' }, period: { year: 2024, quarter: 3 } });
     expect([ownersOf(parsed, 1530), ownersOf(parsed, 0.95), ownersOf(parsed, 2.21)]).toEqual([[null], ['cm-hb'], ['cu-hb']]);
   });
+
+  it('a headline that speaks of the area first and then picks out one carrier keeps the area-wide paragraphs with the area', () => {
+    // The two headline lines may stand apart or run together as one paragraph; either way the story retells the regulator.
+    for (const headline of ['上半年全省电信用户投诉量稳中有降\n\n江西电信申诉率全省最低', '上半年全省电信用户投诉量稳中有降\n江西电信申诉率全省最低']) {
+      const text = [
+        '赣江晨报\n2023年07月26日 星期三',
+        headline,
+        '本报讯 上半年,全省共受理电信用户申诉2316件,同比下降9.4%。',
+        '分企业看,江西电信申诉量612件,申诉率1.35件/百万用户;江西移动申诉量1047件;江西联通申诉量657件。',
+        '从申诉内容看,资费类申诉占41.7%,网络类占32.6%。',
+        '上半年全省新建千兆光网端口8.3万个。',
+      ].join('\n\n');
+      const parsed = parseBulletin(text, 'story.txt');
+      expect(parsed.bulletin).toMatchObject({ kind: 'news', region: { province: 'JX' }, period: { year: 2023, half: 1 } });
+      expect([ownersOf(parsed, 2316), ownersOf(parsed, 612), ownersOf(parsed, 1047), ownersOf(parsed, 41.7), ownersOf(parsed, 8.3)]).toEqual([[null], ['ct-jx'], ['cm-jx'], [null], [null]]);
+    }
+  });
+
+  it('a ranking headline over figures the reporter had from the regulator is the regulator’s ranking', () => {
+    const text = [
+      '湖南联通投诉处理满意度全省居首',
+      '2024-08-05 08:40 来源:潇湘都市网',
+      '记者从湖南省通信管理局获悉,二季度全省电信用户申诉率为1.86件/百万用户。',
+      '湖南联通、湖南移动、湖南电信的申诉处理满意率分别为97.2%、95.8%和96.1%。',
+      '二季度全省新开通5G基站3120个。',
+    ].join('\n\n');
+    const parsed = parseBulletin(text, 'story.txt');
+    expect(parsed.bulletin).toMatchObject({ kind: 'news', region: { province: 'HN' }, period: { year: 2024, quarter: 2 } });
+    expect([ownersOf(parsed, 1.86), ownersOf(parsed, 97.2), ownersOf(parsed, 95.8), ownersOf(parsed, 3120)]).toEqual([[null], ['cu-hn'], ['cm-hn'], [null]]);
+  });
 });
 
 describe('the issuer of a story is an organisation', () => {

@@ -392,3 +392,58 @@ describe('a web page with a table, through readSource and parseBulletin', () => 
     expect(parsed.facts.some((f) => f.text.startsWith('表2'))).toBe(false);
   });
 });
+
+describe('tables as plain-text bulletins draw them', () => {
+  /** owner → "value unit column" per table figure of a whole bulletin. */
+  const tableFiguresOf = (text: string): Record<string, string[]> => {
+    const out: Record<string, string[]> = {};
+    for (const f of parseBulletin(text, 'x.txt').facts.filter((x) => x.figures.some((g) => g.column))) {
+      out[f.carrierId ?? 'region'] = f.figures.map((x) => `${x.value}${x.unit} ${x.column}`);
+    }
+    return out;
+  };
+  const head = (province: string): string =>
+    `${province}通信管理局关于2011年第二季度电信服务质量的通告\n\n二季度，全省共受理用户申诉2380件，环比上升4.1%。\n\n`;
+
+  it('box-drawing characters are cell bars and rules; a unit wrapped onto a second header line stays its column’s', () => {
+    const box = [
+      '附件：2011年二季度各企业申诉统计表',
+      '',
+      '┌────────┬──────┬──────┬────────┐',
+      '│企业    │资费  │合计  │较上季度│',
+      '│        │（件）│（件）│        │',
+      '├────────┼──────┼──────┼────────┤',
+      '│甘肃电信│318   │702   │3.5%    │',
+      '├────────┼──────┼──────┼────────┤',
+      '│甘肃移动│455   │1094  │-1.8%   │',
+      '└────────┴──────┴──────┴────────┘',
+    ].join('\n');
+    expect(tableFiguresOf(`${head('甘肃省')}${box}\n\n甘肃省通信管理局\n2011年7月20日`)).toEqual({
+      'ct-gs': ['318件 资费(件)', '702件 合计(件)', '3.5% 较上季度'],
+      'cm-gs': ['455件 资费(件)', '1094件 合计(件)', '1.8% 较上季度'],
+    });
+  });
+
+  it('a caption with two spaces after 表N stays the caption of a tab table, and its 单位 gives bare numbers their unit', () => {
+    const table = ['表2  二季度各企业用户申诉量（单位：件）', '企业\t4月\t5月\t6月\t环比', '贵州移动\t210\t198\t233\t-3.3%', '贵州联通\t141\t156\t149\t8.0%'].join('\n');
+    expect(tableFiguresOf(`${head('贵州省')}${table}\n\n贵州省通信管理局\n2011年7月15日`)).toEqual({
+      'cm-gz': ['210件 4月', '198件 5月', '233件 6月', '3.3% 环比'],
+      'cu-gz': ['141件 4月', '156件 5月', '149件 6月', '8% 环比'],
+    });
+  });
+
+  it('rows after a page break (a blank line) keep the header and unit of the table before them', () => {
+    const table = ['表1 各企业申诉情况', '', '企业  申诉量（件）  申诉率（件/百万用户）', '广西移动  802  2.41', '广西电信  377  3.12', '', '广西联通  395  3.66', '合计  1574  2.77'].join('\n');
+    expect(tableFiguresOf(`${head('广西壮族自治区')}${table}\n\n广西壮族自治区通信管理局\n2011年7月18日`)).toEqual({
+      'cm-gx': ['802件 申诉量(件)', '2.41件/百万用户 申诉率(件/百万用户)'],
+      'ct-gx': ['377件 申诉量(件)', '3.12件/百万用户 申诉率(件/百万用户)'],
+      'cu-gx': ['395件 申诉量(件)', '3.66件/百万用户 申诉率(件/百万用户)'],
+      region: ['1574件 申诉量(件)', '2.77件/百万用户 申诉率(件/百万用户)'],
+    });
+  });
+
+  it('a block of prose lines is never taken for rows of the table before it', () => {
+    const table = ['表1 各企业申诉情况（单位：件）', '企业  4月  5月', '广西移动  270  266', '广西电信  121  130', '', '广西联通申诉量环比下降，', '服务类申诉占比最高。'].join('\n');
+    expect(Object.keys(tableFiguresOf(`${head('广西壮族自治区')}${table}`))).toEqual(['cm-gx', 'ct-gx']);
+  });
+});
