@@ -15,6 +15,19 @@ export interface RunResult {
 }
 
 /**
+ * What is new for one chat since its cursor, rendered and keyed by its
+ * content; undefined when nothing matches its filter. Both runners, on
+ * files and on PostgreSQL, freeze digests this way.
+ */
+export function freshDigest(kb: KnowledgeBase, sub: Subscription): { messages: OutMessage[]; delivery: Delivery } | undefined {
+  const sections = composeDigest(kb, sub.cursor, kb.seq, sub.filter);
+  if (!sections.length) return undefined;
+  const messages = renderDigest(sections, kb, describeFilter(sub.filter, kb));
+  const key = createHash('sha256').update(JSON.stringify(messages)).digest('hex').slice(0, 16);
+  return { messages, delivery: { chatId: sub.chatId, digest: key, uptoSeq: kb.seq, sentParts: 0, status: 'pending', attempts: 0 } };
+}
+
+/**
  * Turns "what is new for whom" into a recorded run and has it delivered.
  * A run is recorded in full (every chat's digest, frozen) before the first
  * message goes out, so ingesting a bulletin mid-broadcast cannot change a
@@ -114,15 +127,13 @@ export class DigestRunner {
         deliveries.push({ ...partial, status: 'pending', attempts: 0 });
         continue;
       }
-      const sections = composeDigest(kb, sub.cursor, kb.seq, sub.filter);
-      if (!sections.length) {
+      const fresh = freshDigest(kb, sub);
+      if (!fresh) {
         if (sub.cursor < kb.seq) nothingNew.push(sub.chatId);
         continue;
       }
-      const messages = renderDigest(sections, kb, describeFilter(sub.filter, kb));
-      const key = createHash('sha256').update(JSON.stringify(messages)).digest('hex').slice(0, 16);
-      digests[key] = messages;
-      deliveries.push({ chatId: sub.chatId, digest: key, uptoSeq: kb.seq, sentParts: 0, status: 'pending', attempts: 0 });
+      digests[fresh.delivery.digest] = fresh.messages;
+      deliveries.push(fresh.delivery);
     }
     if (!deliveries.length && !nothingNew.length) return { runId, deliveries: 0, nothingNew: 0 };
     const run: Run = { id: runId, reason, startedAt: at.toISOString(), uptoSeq: kb.seq, deliveries, nothingNew };

@@ -1,11 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { renderDigest } from '../handlers/digest-format.ts';
+import { randomBytes } from 'node:crypto';
 import type { OutMessage } from '../handlers/reply.ts';
 import type { Chat, DigestService } from '../handlers/request.ts';
-import { composeDigest } from '../knowledge/digests/compose.ts';
-import { describeFilter, DigestFilter } from '../knowledge/digests/subscription-filter.ts';
+import { DigestFilter } from '../knowledge/digests/subscription-filter.ts';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import type { RunProgress } from './broadcaster.ts';
+import { freshDigest } from './digest-runner.ts';
 import type { Logger } from './logger.ts';
 import type { SharedOutbox } from './shared-outbox.ts';
 import type { PostgresStateStore } from './state-store-postgres.ts';
@@ -100,15 +99,13 @@ export class SharedDigestRunner {
           deliveries.push(half);
           continue;
         }
-        const sections = composeDigest(kb, sub.cursor, kb.seq, sub.filter);
-        if (!sections.length) {
+        const fresh = freshDigest(kb, sub);
+        if (!fresh) {
           if (sub.cursor < kb.seq) nothingNew.push(sub.chatId);
           continue;
         }
-        const messages = renderDigest(sections, kb, describeFilter(sub.filter, kb));
-        const key = createHash('sha256').update(JSON.stringify(messages)).digest('hex').slice(0, 16);
-        digests[key] = messages;
-        deliveries.push({ chatId: sub.chatId, digest: key, uptoSeq: kb.seq, sentParts: 0, status: 'pending', attempts: 0 });
+        digests[fresh.delivery.digest] = fresh.messages;
+        deliveries.push(fresh.delivery);
       }
       if (!deliveries.length && !nothingNew.length) return { runId, created: false, deliveries: 0, nothingNew: 0, owed: wasOwed };
       const run: Run = { id: runId, reason, startedAt: at.toISOString(), uptoSeq: kb.seq, deliveries, nothingNew };
