@@ -105,6 +105,8 @@ const TRAILING =
  */
 const ACTION_FIRST = /^(拦截|处置|关停|清理|封堵|核查|处理|回访|走访|排查)(.{2,})$/u;
 const NOT_A_NAME = /^[\d\s\p{P}\p{S}A-Za-z]*$/u;
+/** A verb of having or setting up with nothing counted after it ("下设18个"): what it counts is not named, so it matches nothing. */
+const VERB_ONLY = /^(?:下设|设有|下辖|拥有|建有|共有|现有|设立|建成|开通|覆盖|配备|组建)$/;
 
 export interface MeasureName {
   name: string;
@@ -140,9 +142,9 @@ export function measureName(label: string, ctx: NameContext): MeasureName | unde
   s = afterLast(s, FILLER);
   s = afterLast(s, PROVIDES);
   s = s.replace(PERIOD_WORDS, '').replace(LEADING_VERBS, (m) => (s.length - m.length >= 2 ? '' : m)).replace(LEADING_WHO, '');
-  s = s.replace(TRAILING, '');
+  s = s.replace(TRAILING, '').replace(/(?:及|和|与|以及)$/, '');
   s = s.replace(ACTION_FIRST, '$2$1');
-  if ([...s].length < 2 || NOT_A_NAME.test(s)) return undefined;
+  if ([...s].length < 2 || NOT_A_NAME.test(s) || VERB_ONLY.test(s)) return undefined;
   return city ? { name: s, city } : { name: s };
 }
 

@@ -68,7 +68,7 @@ describe('/trend', () => {
 
   it('offers the measures as buttons when none is named, and a trend button opens one', async () => {
     const menu = await command('/trend 吉林电信');
-    expect(menu.messages[0]!.html).toBe('📈 <b>吉林电信</b> 的指标(11 项),点选查看趋势 👇');
+    expect(menu.messages[0]!.html).toBe('📈 <b>吉林电信</b> 的指标(9 项),点选查看趋势 👇');
     const first = buttonsOf(menu)[0]!;
     expect(first.text).toBe('爱心翼站(4 期)');
     const r = await press(first.data);

@@ -20,6 +20,10 @@ describe('measure identity', () => {
     expect(measureName('建成爱心翼站', ctx)?.name).toBe('爱心翼站');
     expect(measureName('吉林电信爱心翼站已拓展到', ctx)?.name).toBe('爱心翼站');
     expect(measureName('爱心翼站数量增', ctx)?.name).toBe('爱心翼站');
+    // A verb with nothing counted after it names no measure, so two carriers' 下设 are never compared.
+    expect(measureName('下设', ctx)).toBeUndefined();
+    expect(measureName('吉林电信开通', ctx)).toBeUndefined();
+    expect(measureName('分公司及', ctx)?.name).toBe('分公司');
     expect(measureName('受理用户申诉', ctx)?.name).toBe('申诉');
     expect(measureName('吉林省电信用户申诉受理中心共受理用户申诉', ctx)?.name).toBe('申诉');
     expect(measureName('上半年客服热线为老年用户提供一键接入人工服务', ctx)?.name).toBe('一键接入人工服务');
