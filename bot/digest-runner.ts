@@ -19,12 +19,57 @@ export interface RunResult {
  * content; undefined when nothing matches its filter. Both runners, on
  * files and on PostgreSQL, freeze digests this way.
  */
-export function freshDigest(kb: KnowledgeBase, sub: Subscription): { messages: OutMessage[]; delivery: Delivery } | undefined {
+function freshDigest(kb: KnowledgeBase, sub: Subscription): { messages: OutMessage[]; delivery: Delivery } | undefined {
   const sections = composeDigest(kb, sub.cursor, kb.seq, sub.filter);
   if (!sections.length) return undefined;
   const messages = renderDigest(sections, kb, describeFilter(sub.filter, kb));
   const key = createHash('sha256').update(JSON.stringify(messages)).digest('hex').slice(0, 16);
   return { messages, delivery: { chatId: sub.chatId, digest: key, uptoSeq: kb.seq, sentParts: 0, status: 'pending', attempts: 0 } };
+}
+
+/** What one run will send: each chat's frozen digest, and the chats that had news none of which matched. */
+export interface RunPlan {
+  digests: Record<string, OutMessage[]>;
+  deliveries: Delivery[];
+  nothingNew: number[];
+  /** Some chat was skipped because an unfinished run still owes it a digest. */
+  skippedOwed: boolean;
+}
+
+/**
+ * Plans a run for these chats, whichever store holds the state: a chat
+ * still owed a digest by an unfinished run gets nothing more until it has it
+ * (its cursor has not moved yet, so it would be composed the same news
+ * twice); a chat with half a digest gets that one finished, and what is
+ * newer waits for the next run; any other gets what is new since its cursor.
+ * Synchronous on purpose: the file runner plans and records a run in one
+ * turn of the event loop, so two runs started together cannot both count a
+ * chat as not owed.
+ */
+export function planRun(
+  kb: KnowledgeBase,
+  subs: readonly Subscription[],
+  lookup: {
+    owed: (chatId: number) => boolean;
+    halfSent: (chatId: number) => { delivery: Delivery; messages: OutMessage[] } | undefined;
+  },
+): RunPlan {
+  const plan: RunPlan = { digests: {}, deliveries: [], nothingNew: [], skippedOwed: false };
+  for (const sub of subs) {
+    if (lookup.owed(sub.chatId)) {
+      plan.skippedOwed = true;
+      continue;
+    }
+    const half = lookup.halfSent(sub.chatId);
+    const next = half ?? freshDigest(kb, sub);
+    if (!next) {
+      if (sub.cursor < kb.seq) plan.nothingNew.push(sub.chatId);
+      continue;
+    }
+    plan.digests[next.delivery.digest] = next.messages;
+    plan.deliveries.push(next.delivery);
+  }
+  return plan;
 }
 
 /**
@@ -111,30 +156,15 @@ export class DigestRunner {
     const kb = this.knowledge();
     const at = this.clock();
     const runId = `${reason[0]}${at.getTime().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-    const digests: Record<string, OutMessage[]> = {};
-    const deliveries: Delivery[] = [];
-    const nothingNew: number[] = [];
-    // A chat still owed a digest by an unfinished run (a /digest being sent) gets nothing more until it has it:
-    // its cursor has not moved yet, so it would be composed the same news twice.
     const owed = new Set(this.state.unfinishedRuns().flatMap((r) => r.deliveries.filter((d) => d.status === 'pending').map((d) => d.chatId)));
-    for (const sub of subs) {
-      if (owed.has(sub.chatId)) continue;
-      const partial = this.state.partlyDelivered(sub.chatId);
-      const partialMessages = partial && this.state.digest(partial.digest);
-      if (partial && partialMessages) {
-        // Finish the digest the chat has half of; what is newer waits for the next run.
-        digests[partial.digest] = partialMessages;
-        deliveries.push({ ...partial, status: 'pending', attempts: 0 });
-        continue;
-      }
-      const fresh = freshDigest(kb, sub);
-      if (!fresh) {
-        if (sub.cursor < kb.seq) nothingNew.push(sub.chatId);
-        continue;
-      }
-      digests[fresh.delivery.digest] = fresh.messages;
-      deliveries.push(fresh.delivery);
-    }
+    const { digests, deliveries, nothingNew } = planRun(kb, subs, {
+      owed: (chatId) => owed.has(chatId),
+      halfSent: (chatId) => {
+        const partial = this.state.partlyDelivered(chatId);
+        const messages = partial && this.state.digest(partial.digest);
+        return partial && messages ? { delivery: { ...partial, status: 'pending', attempts: 0 }, messages } : undefined;
+      },
+    });
     if (!deliveries.length && !nothingNew.length) return { runId, deliveries: 0, nothingNew: 0 };
     const run: Run = { id: runId, reason, startedAt: at.toISOString(), uptoSeq: kb.seq, deliveries, nothingNew };
     this.state.startRun(run, digests);

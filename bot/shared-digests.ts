@@ -4,7 +4,7 @@ import type { Chat, DigestService } from '../handlers/request.ts';
 import { DigestFilter } from '../knowledge/digests/subscription-filter.ts';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import type { RunProgress } from './broadcaster.ts';
-import { freshDigest } from './digest-runner.ts';
+import { planRun } from './digest-runner.ts';
 import type { Logger } from './logger.ts';
 import type { SharedOutbox } from './shared-outbox.ts';
 import type { PostgresStateStore } from './state-store-postgres.ts';
@@ -82,31 +82,16 @@ export class SharedDigestRunner {
       const at = this.clock();
       const runId = newRunId(reason, at);
       const { owed, partial } = await this.state.outstanding();
-      const digests: Record<string, OutMessage[]> = {};
-      const deliveries: Delivery[] = [];
-      const nothingNew: number[] = [];
-      let wasOwed = false;
-      for (const sub of subs) {
-        // Still owed a digest by an unfinished run: its cursor has not moved, so it would be composed the same news twice.
-        if (owed.has(sub.chatId)) {
-          wasOwed = true;
-          continue;
-        }
-        const half = partial.get(sub.chatId);
-        const halfMessages = half && (await this.state.digest(half.digest));
-        if (half && halfMessages) {
-          digests[half.digest] = halfMessages;
-          deliveries.push(half);
-          continue;
-        }
-        const fresh = freshDigest(kb, sub);
-        if (!fresh) {
-          if (sub.cursor < kb.seq) nothingNew.push(sub.chatId);
-          continue;
-        }
-        digests[fresh.delivery.digest] = fresh.messages;
-        deliveries.push(fresh.delivery);
+      // The run is created under the database lock below, so the half-sent digests can be read before planning.
+      const halves = new Map<number, { delivery: Delivery; messages: OutMessage[] }>();
+      for (const [chatId, half] of partial) {
+        const messages = await this.state.digest(half.digest);
+        if (messages) halves.set(chatId, { delivery: half, messages });
       }
+      const { digests, deliveries, nothingNew, skippedOwed: wasOwed } = planRun(kb, subs, {
+        owed: (chatId) => owed.has(chatId),
+        halfSent: (chatId) => halves.get(chatId),
+      });
       if (!deliveries.length && !nothingNew.length) return { runId, created: false, deliveries: 0, nothingNew: 0, owed: wasOwed };
       const run: Run = { id: runId, reason, startedAt: at.toISOString(), uptoSeq: kb.seq, deliveries, nothingNew };
       const { created, runId: id } = await this.state.createRun({ run, digests, ...(tick ? { tick } : {}) });
